@@ -1,0 +1,251 @@
+"""Where every dataset comes from, and how a copy of it is recognised.
+
+One :class:`RemoteFile` constant per remote file: its URL, SHA-256, size in
+bytes, a citation and a licence line. :func:`course.data.fetch` checks every
+file against these values before anything else reads it.
+
+Some classrooms share a read-only *mirror* of the data (see
+:data:`course.data.fetch.MIRROR_ENV`). A mirror may hold a copy that differs
+from the canonical download, for example a smaller extract. Such a copy is
+listed as a :class:`MirrorVariant` of its dataset, with its own SHA-256 and a
+one-line note; it is accepted from a mirror only, never as a download, and the
+note travels with the data into every notice shown on a page.
+
+Where no published checksum could be found, ``sha256`` is ``None`` (and,
+rarely, ``size`` too): the fetcher then checks what it can and warns that the
+file is unverified.
+
+Example:
+    >>> REGISTRY["imdb"].filename
+    'aclImdb_v1.tar.gz'
+    >>> [variant.filename for variant in GLOVE_6B.variants]
+    ['glove.6B.100d.txt']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MirrorVariant:
+    """A known non-canonical copy of a remote file, accepted from a mirror only.
+
+    Example:
+        >>> variant = MirrorVariant("small.txt", "0" * 64, 10, "first lines only")
+        >>> variant.note
+        'first lines only'
+    """
+
+    filename: str
+    sha256: str
+    size: int
+    note: str
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file published at a URL, with what is needed to verify a copy of it.
+
+    Example:
+        >>> MNIST.size
+        11490434
+        >>> MNIST.describe_source()
+        'https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz (11,490,434 bytes)'
+    """
+
+    name: str
+    filename: str
+    url: str
+    sha256: str | None
+    size: int | None
+    citation: str
+    licence: str
+    title: str = ""
+    variants: tuple[MirrorVariant, ...] = ()
+
+    def describe_source(self) -> str:
+        """The URL and size, as one line for messages.
+
+        Example:
+            >>> AIRLINE_PASSENGERS.describe_source().endswith("(size not recorded)")
+            True
+        """
+        size = f"{self.size:,} bytes" if self.size is not None else "size not recorded"
+        return f"{self.url} ({size})"
+
+
+IMDB = RemoteFile(
+    name="imdb",
+    title="Large Movie Review Dataset (IMDB)",
+    filename="aclImdb_v1.tar.gz",
+    url="https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+    sha256="c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
+    size=84_125_825,
+    citation=(
+        "Andrew L. Maas, Raymond E. Daly, Peter T. Pham, Dan Huang, Andrew Y. Ng and "
+        "Christopher Potts (2011). Learning Word Vectors for Sentiment Analysis. ACL 2011."
+    ),
+    licence="No licence stated; distributed by the authors for research, with a request to cite the paper.",
+    variants=(
+        MirrorVariant(
+            filename="aclImdb_v1.tar.gz",
+            sha256="7f6227fea60f787868d1a21a3db4364e5177c49e62e67d8a260e471e52a40b4e",
+            size=29_973_629,
+            note=(
+                "This copy lacks the 50,000 unlabelled reviews (train/unsup) and the "
+                "*.feat and urls_*.txt files; all 50,000 labelled reviews are there."
+            ),
+        ),
+    ),
+)
+
+JENA_CLIMATE = RemoteFile(
+    name="jena_climate",
+    title="Jena Climate 2009-2016",
+    filename="jena_climate_2009_2016.csv.zip",
+    url="https://s3.amazonaws.com/keras-datasets/jena_climate_2009_2016.csv.zip",
+    # No published SHA-256 could be found; the size is the one Keras reports when
+    # downloading the same file from storage.googleapis.com/tensorflow/tf-keras-datasets.
+    sha256=None,
+    size=13_568_290,
+    citation=(
+        "Weather Station, Max Planck Institute for Biogeochemistry, Jena, Germany "
+        "(2009-2016 extract prepared by Francois Chollet for Deep Learning with Python)."
+    ),
+    licence="No licence stated; the measurements are published by the institute at bgc-jena.mpg.de/wetter.",
+)
+
+AIRLINE_PASSENGERS = RemoteFile(
+    name="airline_passengers",
+    title="International airline passengers, 1949-1960",
+    filename="airline-passengers.csv",
+    url="https://raw.githubusercontent.com/jbrownlee/Datasets/master/airline-passengers.csv",
+    # No published SHA-256 or size could be found for this copy of the series.
+    sha256=None,
+    size=None,
+    citation=(
+        "G. E. P. Box and G. M. Jenkins (1976). Time Series Analysis: Forecasting and "
+        "Control, Series G: monthly international airline passengers (thousands)."
+    ),
+    licence="No licence stated; published statistics, widely redistributed.",
+    variants=(
+        MirrorVariant(
+            filename="international-airline-passengers.csv",
+            sha256="67a4b56b5801e9768b2d8c69980aec34913b8ef95655e573876dbd6a44a8942b",
+            size=2_037,
+            note="This copy names its columns month, passengers; the 144 values are the same series.",
+        ),
+    ),
+)
+
+NIETZSCHE = RemoteFile(
+    name="nietzsche",
+    title="Nietzsche, Beyond Good and Evil (English translation)",
+    filename="nietzsche.txt",
+    url="https://s3.amazonaws.com/text-datasets/nietzsche.txt",
+    # No published SHA-256 or size could be found.
+    sha256=None,
+    size=None,
+    citation=(
+        "Friedrich Nietzsche, Beyond Good and Evil, translated by Helen Zimmern "
+        "(Project Gutenberg); the corpus of the Keras character-level text generation example."
+    ),
+    licence="Public domain (Project Gutenberg).",
+    variants=(
+        MirrorVariant(
+            filename="nietzsche.txt",
+            sha256="769ce58bf021ed0fa86232eac03867ccd275181a94caafeef56b70b16ec741ff",
+            size=600_902,
+            note=(
+                "This copy is already lower-cased, byte by byte, which left its 8 accented "
+                "letters as invalid UTF-8; the loader repairs them."
+            ),
+        ),
+    ),
+)
+
+TEXT8 = RemoteFile(
+    name="text8",
+    title="text8 (first 10^8 bytes of cleaned English Wikipedia)",
+    filename="text8.zip",
+    url="http://mattmahoney.net/dc/text8.zip",
+    sha256="a6640522afe85d1963ad56c05b0ede0a0c000dddc9671758a6cc09b7a38e5232",
+    size=31_344_016,
+    citation="Matt Mahoney (2006). Large Text Compression Benchmark, text8 (mattmahoney.net/dc/textdata.html).",
+    licence="Derived from English Wikipedia (CC BY-SA / GFDL).",
+)
+
+GLOVE_6B = RemoteFile(
+    name="glove_6b",
+    title="GloVe 6B word vectors (Wikipedia 2014 + Gigaword 5)",
+    filename="glove.6B.zip",
+    url="https://nlp.stanford.edu/data/glove.6B.zip",
+    sha256="617afb2fe6cbd085c235baf7a465b96f4112bd7f7ccb2b2cbd649fed9cbcf2fb",
+    size=862_182_613,
+    citation=(
+        "Jeffrey Pennington, Richard Socher and Christopher D. Manning (2014). "
+        "GloVe: Global Vectors for Word Representation. EMNLP 2014."
+    ),
+    licence="Open Data Commons Public Domain Dedication and License (PDDL 1.0).",
+    variants=(
+        MirrorVariant(
+            filename="glove.6B.100d.txt",
+            sha256="16f94f4d3fd892d9cc90f50f90d01f8be79ccbdf11bcb9aa7cb7614a3b11744e",
+            size=2_230_450,
+            note=(
+                "This copy is the extracted 100-dimensional file truncated to its first "
+                "2,604 lines: only the 2,604 most frequent words, not 400,000."
+            ),
+        ),
+    ),
+)
+
+MNIST = RemoteFile(
+    name="mnist",
+    title="MNIST handwritten digits",
+    filename="mnist.npz",
+    url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
+    sha256="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+    size=11_490_434,
+    citation="Yann LeCun, Corinna Cortes and Christopher J. C. Burges. The MNIST database of handwritten digits.",
+    licence="Creative Commons Attribution-Share Alike 3.0 (as stated by Keras).",
+)
+
+CIFAR10 = RemoteFile(
+    name="cifar10",
+    title="CIFAR-10",
+    filename="cifar-10-python.tar.gz",
+    url="https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+    sha256="6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+    size=170_498_071,
+    citation="Alex Krizhevsky (2009). Learning Multiple Layers of Features from Tiny Images. Technical report, University of Toronto.",
+    licence="No licence stated; the authors ask users to cite the technical report.",
+)
+
+SPA_ENG = RemoteFile(
+    name="spa_eng",
+    title="English-Spanish sentence pairs (Tatoeba, via Anki)",
+    filename="spa-eng.zip",
+    url="https://storage.googleapis.com/download.tensorflow.org/data/spa-eng.zip",
+    # No published SHA-256 could be found; the size is the one Keras reports on download.
+    sha256=None,
+    size=2_638_744,
+    citation="Tatoeba Project sentence pairs, prepared by manythings.org/anki and packaged by TensorFlow.",
+    licence="Creative Commons Attribution 2.0 France (Tatoeba).",
+)
+
+REGISTRY: dict[str, RemoteFile] = {
+    remote.name: remote
+    for remote in (
+        IMDB,
+        JENA_CLIMATE,
+        AIRLINE_PASSENGERS,
+        NIETZSCHE,
+        TEXT8,
+        GLOVE_6B,
+        MNIST,
+        CIFAR10,
+        SPA_ENG,
+    )
+}

@@ -1,0 +1,82 @@
+"""The book builds with warnings as errors, with the README's own command.
+
+The build executes every chapter (myst-nb, cached), so this also proves the
+prose's glued numbers exist. Then the HTML is checked for what readers rely
+on: the profile note, the glued numbers, hidden solutions, the Colab button
+and the notebook it opens, and the results page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+
+import pytest
+from book_tools import ROOT, chapter_environment, readme_command
+
+from course.colab import book_config, chapter_sources, setup_cell_source
+
+HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def built_book():
+    command = readme_command("build")
+    assert "--warningiserror" in command and "COURSE_PROFILE=fast" in command
+    environment = chapter_environment()
+    words = shlex.split(command)
+    while "=" in words[0]:
+        name, value = words.pop(0).split("=", 1)
+        environment[name] = value
+    result = subprocess.run(words, cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+    return result
+
+
+def page(name: str) -> str:
+    return (HTML / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_every_toc_page_is_built(built_book):
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    for name in files:
+        assert (HTML / f"{name}.html").is_file(), name
+
+
+@pytest.mark.parametrize("source", chapter_sources(), ids=lambda source: source.stem)
+def test_chapter_pages_show_profile_numbers_and_hidden_solutions(built_book, source):
+    html = page(f"book/{source.stem}")
+    assert "These results come from the <strong>fast</strong> profile" in html
+    glued = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+    assert glued, "no glued numbers on the page"
+    assert all(text.strip() for text in glued)
+    assert "stand-in data, not a result" not in html or "Stand-in data" in html
+    # gated solutions are folded away (dropdown), never shown open
+    assert html.count('class="solution') >= 1
+    assert all("dropdown" in tag for tag in re.findall(r'<div class="solution[^"]*"', html))
+    # the Colab set-up cell is not in the HTML
+    assert "find_spec(&quot;course&quot;)" not in html and 'find_spec("course")' not in html
+
+
+@pytest.mark.parametrize("source", chapter_sources(), ids=lambda source: source.stem)
+def test_colab_button_opens_a_generated_notebook(built_book, source):
+    html = page(f"book/{source.stem}")
+    config = book_config()
+    repository = config["repository"]["url"].removeprefix("https://github.com/")
+    expected = (f"https://colab.research.google.com/github/{repository}/blob/"
+                f"{config['repository']['branch']}/book/{source.stem}.ipynb")
+    assert expected in html
+    notebook = json.loads((ROOT / "_build" / "colab" / "book" / f"{source.stem}.ipynb").read_text())
+    first_code = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
+    assert "".join(first_code["source"]) == setup_cell_source(config["repository"]["url"])
+
+
+def test_results_page_lists_the_fast_claims(built_book):
+    html = page("book/results")
+    assert "ch01_dense_bigram_test_accuracy" in html
+    assert "Fast profile" in html
