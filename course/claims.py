@@ -369,13 +369,13 @@ def run_info_markdown(profile: Profile, datasets: Iterable[Any] = ()) -> str:
         >>> "fast" in run_info_markdown(get_profile("fast"))
         True
     """
-    lines = [profile.describe()]
+    lines = [f"**Where the numbers on this page come from.** {profile.describe()}", ""]
     for dataset in datasets:
         notice = getattr(dataset, "notice", None)
         if notice:
             prefix = "**Stand-in data.** " if getattr(dataset, "is_standin", False) else ""
             lines.append(f"- {prefix}{notice}")
-    return "\n".join(lines)
+    return "\n".join(f"> {line}".rstrip() for line in lines)
 
 
 def show_run_info(profile: Profile, *datasets: Any) -> None:

@@ -55,9 +55,10 @@ def setup_cell_source(repository_url: str, branch: str = "main") -> str:
     return (
         "# Set-up for Colab: install the course package and its dependencies if missing.\n"
         "import importlib.util, subprocess, sys\n"
+        "\n"
+        f'COURSE = "{PACKAGE_NAME} @ git+{repository_url}@{branch}"\n'
         'if importlib.util.find_spec("course") is None:\n'
-        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
-        f'                    "{PACKAGE_NAME} @ git+{repository_url}@{branch}"], check=True)'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE], check=True)'
     )
 
 

@@ -373,6 +373,14 @@ def test_bad_mirror_file_raises_and_is_left_untouched(server, home, mirror):
     assert server.requests == []
 
 
+def test_mirror_file_of_the_right_size_but_wrong_content_raises(server, home, mirror):
+    remote = served_remote(server, "table.csv", CONTENT)
+    (mirror / "table.csv").write_bytes(CONTENT.replace(b"1", b"2"))
+
+    with pytest.raises(ChecksumError, match="left untouched"):
+        fetch(remote, progress=False)
+
+
 def test_mirror_file_without_checksum_is_accepted_with_a_warning(server, home, mirror):
     remote = served_remote(server, "table.csv", CONTENT, sha=None)
     (mirror / "table.csv").write_bytes(CONTENT)
@@ -521,6 +529,23 @@ def test_symlink_out_of_the_archive_is_refused(server, home):
 
     with pytest.raises(UnsafeArchiveError):
         extract(fetched)
+
+
+@pytest.mark.parametrize("kind", ["hardlink", "device"])
+def test_hard_links_out_of_the_archive_and_device_files_are_refused(server, home, kind):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        member = tarfile.TarInfo("inner/special")
+        if kind == "hardlink":
+            member.type, member.linkname = tarfile.LNKTYPE, "../../outside"
+        else:
+            member.type = tarfile.CHRTYPE
+        archive.addfile(member)
+    fetched = fetch(served_remote(server, "special.tar.gz", buffer.getvalue()), progress=False)
+
+    with pytest.raises(UnsafeArchiveError):
+        extract(fetched)
+    assert list(home.iterdir()) == []
 
 
 def test_only_known_archive_types_are_extracted():

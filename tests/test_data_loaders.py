@@ -152,6 +152,8 @@ def test_glove_from_the_truncated_mirror_copy(real_data):
     assert len(glove.words) == 2_604 and glove.vectors.shape == (2_604, 100)
     assert glove.vectors.dtype == np.float32 and glove.words[0] == "the"
     assert "2,604" in glove.notice and "Pennington" in glove.notice
+    assert "| words | 2,604 items |" in glove.describe()
+    assert "| vectors | array of shape (2604, 100) |" in glove.describe()
 
 
 @needs_mirror
@@ -316,6 +318,13 @@ def test_airline_with_the_other_header_and_a_footer(small_mirror):
 
     assert data["passengers"].tolist() == [112, 118]
     assert data["month"].tolist() == [pd.Timestamp("1949-01-01"), pd.Timestamp("1949-02-01")]
+
+
+def test_airline_file_with_other_columns_is_corrupt(small_mirror):
+    small_mirror("AIRLINE_PASSENGERS", b"month,passengers,extra\n1949-01,112,1\n")
+
+    with pytest.raises(CorruptArchiveError, match="expected 2 columns"):
+        load_airline_passengers()
 
 
 def test_canonical_nietzsche_is_lower_cased(small_mirror):

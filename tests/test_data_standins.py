@@ -185,15 +185,20 @@ def test_jena_standin_temperature_is_forecastable():
 
 
 def test_text8_standin_words_keep_company_by_topic():
-    words = standins.text8_standin(sentences=4_000).text.split()
+    words = np.array(standins.text8_standin(sentences=4_000).text.split())
+    royal_objects = ["kingdom", "empire", "castle", "throne", "crown", "army"]
 
-    def neighbours(word: str) -> set[str]:
-        return {words[index + offset] for index in np.flatnonzero(np.array(words) == word) for offset in range(1, 6)
-                if index + offset < len(words)}
+    def following(word: str, window: int) -> np.ndarray:
+        positions = np.flatnonzero(words == word)
+        return np.concatenate(
+            [words[positions[positions + offset < len(words)] + offset] for offset in range(1, window + 1)]
+        )
 
-    assert "kingdom" in neighbours("king") or "throne" in neighbours("king")
-    assert not {"kingdom", "throne", "crown"} & neighbours("lion") - neighbours("and")
-    assert "france" in neighbours("paris")
+    def royal_share(word: str) -> float:
+        return float(np.isin(following(word, 3), royal_objects).mean())
+
+    assert royal_share("king") > 0.15 and royal_share("king") > 5 * royal_share("lion")
+    assert (following("paris", 5) == "france").any() and not (following("paris", 5) == "spain").any()
 
 
 def test_spa_eng_standin_translates_words_consistently():

@@ -49,7 +49,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from course.data.registry import REGISTRY, MirrorVariant, RemoteFile
 
@@ -159,10 +159,8 @@ def mirror_dirs() -> list[Path]:
     """The existing folders named in ``$COURSE_DATA_MIRROR``, in order.
 
     Example:
-        >>> import os
-        >>> os.environ.pop("COURSE_DATA_MIRROR", None) and None
-        >>> mirror_dirs()
-        []
+        >>> all(folder.is_dir() for folder in mirror_dirs())
+        True
     """
     value = os.environ.get(MIRROR_ENV, "")
     folders = [Path(entry.strip()).expanduser() for entry in value.split(os.pathsep) if entry.strip()]
@@ -232,39 +230,50 @@ def fetch(
     return _download(remote, home, progress=progress, retries=retries, timeout=timeout)
 
 
+class _Candidate(NamedTuple):
+    """One registered form of a file: the canonical copy or a mirror variant."""
+
+    filename: str
+    sha256: str | None
+    size: int | None
+    variant: MirrorVariant | None
+
+
 def _find_in_mirrors(remote: RemoteFile, *, accept_variants: bool) -> FetchedFile | None:
-    # Fully verifiable candidates first, so that a copy with a recorded SHA-256
-    # is recognised before an entry that can only be checked by name and size.
-    candidates: list[tuple[str, str | None, int | None, MirrorVariant | None]] = [
-        (remote.filename, remote.sha256, remote.size, None),
-        *((variant.filename, variant.sha256, variant.size, variant) for variant in remote.variants),
+    candidates = [
+        _Candidate(remote.filename, remote.sha256, remote.size, None),
+        *(_Candidate(variant.filename, variant.sha256, variant.size, variant) for variant in remote.variants),
     ]
-    candidates.sort(key=lambda candidate: candidate[1] is None)
-    filenames = list(dict.fromkeys(candidate[0] for candidate in candidates))
     for folder in mirror_dirs():
-        for filename in filenames:
+        for filename in dict.fromkeys(candidate.filename for candidate in candidates):
             path = folder / filename
             if not path.is_file():
                 continue
-            size = path.stat().st_size
-            for name, sha256, expected_size, variant in candidates:
-                if name != filename or (expected_size is not None and size != expected_size):
-                    continue
-                if sha256 is not None and _sha256_of(path) != sha256:
-                    continue
-                if variant is not None and not accept_variants:
-                    break
-                if sha256 is None:
-                    _warn_unverified(remote, path)
-                return FetchedFile(path, "mirror", remote, variant)
-            else:
+            match = _identify(path, [candidate for candidate in candidates if candidate.filename == filename])
+            if match is None:
                 raise ChecksumError(
                     f"The mirror file {path} is neither {remote.filename} as registered "
                     f"(sha256 {remote.sha256 or 'not recorded'}, size {_size_text(remote.size)}) "
-                    f"nor a known variant of it: it has sha256 {_sha256_of(path)}, size {size:,} bytes. "
-                    f"It was left untouched. Replace it with a good copy, or remove {folder} "
-                    f"from {MIRROR_ENV}."
+                    f"nor a known variant of it: it has sha256 {_sha256_of(path)}, "
+                    f"size {path.stat().st_size:,} bytes. It was left untouched. Replace it with a "
+                    f"good copy, or remove {folder} from {MIRROR_ENV}."
                 )
+            if match.variant is not None and not accept_variants:
+                continue
+            if match.sha256 is None:
+                _warn_unverified(remote, path)
+            return FetchedFile(path, "mirror", remote, match.variant)
+    return None
+
+
+def _identify(path: Path, candidates: list[_Candidate]) -> _Candidate | None:
+    """The candidate that ``path`` is, checking those with a recorded SHA-256 first."""
+    size = path.stat().st_size
+    for candidate in sorted(candidates, key=lambda candidate: candidate.sha256 is None):
+        if candidate.size is not None and size != candidate.size:
+            continue
+        if candidate.sha256 is None or _sha256_of(path) == candidate.sha256:
+            return candidate
     return None
 
 

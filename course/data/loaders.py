@@ -188,11 +188,17 @@ def real_notice(fetched: FetchedFile) -> str:
 
     Example:
         >>> from course.data.registry import MNIST
-        >>> real_notice(FetchedFile(Path("mnist.npz"), "cache", MNIST)).startswith("MNIST handwritten digits, loaded from the cache")
+        >>> notice = real_notice(FetchedFile(Path("mnist.npz"), "cache", MNIST))
+        >>> notice.startswith("MNIST handwritten digits, `mnist.npz` from the download cache")
         True
     """
     remote = fetched.remote
-    parts = [f"{remote.title}, loaded from the {fetched.source} ({fetched.path})."]
+    where = {
+        "cache": "the download cache",
+        "mirror": "the local mirror (COURSE_DATA_MIRROR)",
+        "download": "a fresh download",
+    }.get(fetched.source, fetched.source)
+    parts = [f"{remote.title}, `{fetched.path.name}` from {where}."]
     if fetched.variant is not None:
         note = fetched.variant.note
         parts.append(f"Mirror copy, not the canonical download: {note[:1].lower()}{note[1:]}")
@@ -221,7 +227,10 @@ def _standin_or_refuse(
 
     reason = str(error).splitlines()[0]
     dataset = getattr(standins, standin)(reason=reason)
-    banner = f"*** STAND-IN DATA: {remote.title} could not be had; using generated {dataset.title}. Numbers from it are not results. ***"
+    banner = (
+        f"*** STAND-IN DATA: {remote.title} could not be had; using generated stand-in data "
+        "instead. Numbers from it are not results. ***"
+    )
     print(banner)
     warnings.warn(banner, StandInDataWarning, stacklevel=3)
     return dataset

@@ -50,8 +50,8 @@ class RemoteFile:
     Example:
         >>> MNIST.size
         11490434
-        >>> MNIST.describe_source()
-        'https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz (11,490,434 bytes)'
+        >>> AIRLINE_PASSENGERS.sha256 is None  # no published checksum found
+        True
     """
 
     name: str
@@ -63,16 +63,6 @@ class RemoteFile:
     licence: str
     title: str = ""
     variants: tuple[MirrorVariant, ...] = ()
-
-    def describe_source(self) -> str:
-        """The URL and size, as one line for messages.
-
-        Example:
-            >>> AIRLINE_PASSENGERS.describe_source().endswith("(size not recorded)")
-            True
-        """
-        size = f"{self.size:,} bytes" if self.size is not None else "size not recorded"
-        return f"{self.url} ({size})"
 
 
 IMDB = RemoteFile(
@@ -219,7 +209,10 @@ CIFAR10 = RemoteFile(
     url="https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
     sha256="6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
     size=170_498_071,
-    citation="Alex Krizhevsky (2009). Learning Multiple Layers of Features from Tiny Images. Technical report, University of Toronto.",
+    citation=(
+        "Alex Krizhevsky (2009). Learning Multiple Layers of Features from Tiny Images. "
+        "Technical report, University of Toronto."
+    ),
     licence="No licence stated; the authors ask users to cite the technical report.",
 )
 

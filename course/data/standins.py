@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,9 +37,9 @@ def standin_notice(remote: RemoteFile, what: str, seed: int, reason: str = "") -
         >>> standin_notice(MNIST, "rendered digits", 7).startswith("STAND-IN DATA")
         True
     """
-    why = f", which could not be had here ({reason.rstrip('.')})" if reason else ""
+    why = f" {reason.strip()}" if reason else ""
     return (
-        f"STAND-IN DATA: {what}, generated with seed {seed} in place of {remote.title}{why}. "
+        f"STAND-IN DATA: {what}, generated with seed {seed} in place of {remote.title}.{why} "
         "It has the real data's schema and can be learned, but it is not the real data: "
         "numbers computed from it are not results and must not be compared with published ones."
     )
@@ -70,34 +71,35 @@ def mnist_standin(
         >>> images.shape, labels.dtype, int(labels.max()) <= 9
         ((50, 28, 28), dtype('uint8'), True)
     """
-    templates, template_labels = _digit_templates()
+    templates = _digit_templates()
     rng = np.random.default_rng(seed)
 
     def make(count: int) -> tuple[np.ndarray, np.ndarray]:
         labels = rng.integers(0, 10, size=count)
-        per_digit = len(templates) // 10
-        chosen = labels * per_digit + rng.integers(0, per_digit, size=count)
+        glyphs = templates[labels, rng.integers(0, templates.shape[1], size=count)]
         padded = np.zeros((count, 32, 32), dtype=np.float32)
         shifts = rng.integers(0, 5, size=(count, 2))  # up to 2 pixels each way
         for index, (row, column) in enumerate(shifts):
-            padded[index, row : row + 28, column : column + 28] = templates[chosen[index]]
+            padded[index, row : row + 28, column : column + 28] = glyphs[index]
         images = padded[:, 2:30, 2:30] * rng.uniform(0.7, 1.0, size=(count, 1, 1))
         images += rng.normal(0, 15, size=images.shape)
         return np.clip(images, 0, 255).astype(np.uint8), labels.astype(np.uint8)
 
     splits = {"train": make(train_size), "test": make(test_size)}
-    return _standin(MNIST, splits, what="printed digits with random size, angle, shift and noise", seed=seed, reason=reason)
+    what = "printed digits with random size, angle, shift and noise"
+    return _standin(MNIST, splits, what=what, seed=seed, reason=reason)
 
 
 @functools.lru_cache(maxsize=1)
-def _digit_templates() -> tuple[np.ndarray, np.ndarray]:
-    """Centred glyphs, ordered by digit: sizes × stroke widths × angles for each."""
-    from PIL import Image, ImageDraw, ImageFont
+def _digit_templates() -> np.ndarray:
+    """Centred 28×28 glyphs, shape (10 digits, variants, 28, 28): sizes × strokes × angles."""
+    from PIL import Image, ImageDraw
 
-    templates, labels = [], []
+    templates = []
     for digit in range(10):
+        variants = []
         for size in (18, 21, 24):
-            font = ImageFont.load_default(size=size)
+            font = _font(size)
             for stroke in (0, 1):
                 for angle in (-12, -6, 0, 6, 12):
                     image = Image.new("L", (28, 28), 0)
@@ -105,9 +107,22 @@ def _digit_templates() -> tuple[np.ndarray, np.ndarray]:
                     left, top, right, bottom = draw.textbbox((0, 0), str(digit), font=font, stroke_width=stroke)
                     origin = ((28 - (right - left)) / 2 - left, (28 - (bottom - top)) / 2 - top)
                     draw.text(origin, str(digit), fill=255, font=font, stroke_width=stroke, stroke_fill=255)
-                    templates.append(np.asarray(image.rotate(angle, resample=Image.Resampling.BILINEAR), dtype=np.float32))
-                    labels.append(digit)
-    return np.stack(templates), np.array(labels, dtype=np.uint8)
+                    rotated = image.rotate(angle, resample=Image.Resampling.BILINEAR)
+                    variants.append(np.asarray(rotated, dtype=np.float32))
+        templates.append(variants)
+    return np.array(templates)
+
+
+def _font(size: int):
+    """Pillow's built-in scalable font, or matplotlib's DejaVu Sans on Pillow before 10.1."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # pragma: no cover - Pillow < 10.1 has no scalable default font
+        import matplotlib
+
+        return ImageFont.truetype(str(Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")), size)
 
 
 # -------------------------------------------------------------------- CIFAR-10
@@ -293,15 +308,20 @@ def text8_standin(*, seed: int = DEFAULT_SEED, sentences: int = 4_000, reason: s
                 sentence += ["and", "the", nouns[rng.integers(len(nouns))]]
             words += sentence
     text = " ".join(words)
-    return _standin(TEXT8, {"text": text}, what=f"{sentences:,} sentences from a small topic grammar", seed=seed, reason=reason, text=text)
+    what = f"{sentences:,} sentences from a small topic grammar"
+    return _standin(TEXT8, {"text": text}, what=what, seed=seed, reason=reason, text=text)
 
 
 # -------------------------------------------------------------------- spa-eng
 
-_SUBJECTS = [("I", "Yo", 0), ("You", "Tú", 1), ("He", "Él", 2), ("She", "Ella", 2), ("We", "Nosotros", 3), ("They", "Ellos", 4)]
+_SUBJECTS = [  # English, Spanish, person (index into the Spanish verb forms)
+    ("I", "Yo", 0), ("You", "Tú", 1), ("He", "Él", 2), ("She", "Ella", 2), ("We", "Nosotros", 3), ("They", "Ellos", 4),
+]
 _FOOD = [("the apple", "la manzana"), ("the bread", "el pan"), ("the soup", "la sopa"), ("the cheese", "el queso")]
 _DRINKS = [("the water", "el agua"), ("a coffee", "un café"), ("the milk", "la leche"), ("the juice", "el jugo")]
-_TEXTS = [("the book", "el libro"), ("the letter", "la carta"), ("the newspaper", "el periódico"), ("the message", "el mensaje")]
+_TEXTS = [
+    ("the book", "el libro"), ("the letter", "la carta"), ("the newspaper", "el periódico"), ("the message", "el mensaje"),
+]
 _THINGS = [("the car", "el coche"), ("the house", "la casa"), ("the door", "la puerta"), ("the window", "la ventana")]
 _VERBS = [
     ("eat", "eats", ("como", "comes", "come", "comemos", "comen"), _FOOD),
