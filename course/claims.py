@@ -93,11 +93,20 @@ class Band:
         return True
 
     def __str__(self) -> str:
+        return self.format("g")
+
+    def format(self, fmt: str) -> str:
+        """The band written with a number format, e.g. ``".1%"``.
+
+        Example:
+            >>> Band(0.6087, 0.6487).format(".1%")
+            '[60.9%, 64.9%]'
+        """
         if self.high is None:
-            return f"≥ {self.low:g}"
+            return f"≥ {self.low:{fmt}}"
         if self.low is None:
-            return f"≤ {self.high:g}"
-        return f"[{self.low:g}, {self.high:g}]"
+            return f"≤ {self.high:{fmt}}"
+        return f"[{self.low:{fmt}}, {self.high:{fmt}}]"
 
 
 def _is_standin(data: Any) -> bool:
@@ -291,40 +300,66 @@ def results_table(profile: str) -> "Any":
 
     Example:
         >>> results_table("full").columns[:3].tolist()  # doctest: +SKIP
-        ['claim', 'value', 'band']
+        ['claim', 'what', 'value']
     """
     import pandas as pd
 
     rows = []
     for entry in read_records(profile):
-        band = Band(*entry["band"]) if any(end is not None for end in entry.get("band", [])) else None
+        fmt = entry.get("fmt", ".3f")
+        low_high = entry.get("band") or [None, None]
+        band = Band(*low_high).format(fmt) if any(end is not None for end in low_high) else ""
         if entry.get("standin"):
             shown = "stand-in data: not a result"
         else:
-            shown = f"{entry['value']:{entry.get('fmt', '.3f')}}{entry.get('unit', '')}"
+            shown = f"{entry['value']:{fmt}}{entry.get('unit', '')}"
+            if not entry.get("within_band"):
+                shown += " (OUT OF BAND)"
         rows.append(
             {
                 "claim": entry["name"],
-                "value": shown,
-                "band": str(band) if band else "",
-                "in band": "yes" if entry.get("within_band") else "NO",
                 "what": entry.get("description", ""),
+                "value": shown,
+                "band": band,
                 "reference": entry.get("reference", ""),
-                "recorded": entry.get("recorded_at", "")[:10],
                 "run": _describe_run(entry),
+                "elapsed_s": entry.get("elapsed_s", 0.0),
             }
         )
-    return pd.DataFrame(
-        rows, columns=["claim", "value", "band", "in band", "what", "reference", "recorded", "run"]
-    )
+    columns = ["claim", "what", "value", "band", "reference", "run", "elapsed_s"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def results_markdown(profile: str) -> str:
+    """The results page's section for one profile: a Markdown table per chapter.
+
+    Example:
+        >>> results_markdown("full").startswith("## Full profile")  # doctest: +SKIP
+        True
+    """
+    table = results_table(profile)
+    lines = [f"## {profile.capitalize()} profile", ""]
+    if table.empty:
+        return "\n".join(lines + [f"No {profile}-profile run has been recorded yet."])
+    chapters = table["claim"].str.extract(r"^(ch\d+)", expand=False).fillna("other")
+    for chapter, rows in table.groupby(chapters, sort=True):
+        lines += [f"### Chapter {chapter[2:].lstrip('0')}" if chapter != "other" else "### Other", ""]
+        lines += ["| what | value | band | published reference |", "| --- | --- | --- | --- |"]
+        for row in rows.itertuples():
+            what = f"{row.what}<br>`{row.claim}`" if row.what else f"`{row.claim}`"
+            lines.append(f"| {what} | {row.value} | {row.band} | {row.reference} |")
+        last_measured = rows.loc[rows["elapsed_s"].astype(float).idxmax()]
+        lines += ["", f"Run: {last_measured['run']}.", ""]
+    return "\n".join(lines)
 
 
 def _describe_run(entry: dict[str, Any]) -> str:
     versions = entry.get("versions", {})
     hardware = entry.get("hardware", {})
-    device = ", ".join(hardware.get("gpus", [])) or f"CPU ×{hardware.get('cpus', '?')}"
+    device = ", ".join(hardware.get("gpus", [])) or f"{hardware.get('cpus', '?')} CPU cores"
     return (
-        f"{device}; keras {versions.get('keras', '?')}, TF {versions.get('tensorflow', '?')}; "
+        f"{entry.get('recorded_at', '')[:10]}, {device}, keras {versions.get('keras', '?')}, "
+        f"TensorFlow {versions.get('tensorflow', '?')}, "
         f"{entry.get('elapsed_s', '?')} s into the chapter"
     )
 

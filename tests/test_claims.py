@@ -91,7 +91,9 @@ def test_records_keep_the_latest_and_survive_a_torn_line(results_in_tmp):
     assert len(read_records("fast", latest_only=False)) == 2
     table = results_table("fast")
     assert table.loc[0, "value"] == "0.830"
-    assert table.loc[0, "in band"] == "yes"
+    assert table.loc[0, "band"] == "≥ 0.800"
+    markdown = claims.results_markdown("fast")
+    assert "### Chapter 99" in markdown and "| 0.830 | ≥ 0.800 |" in markdown
 
 
 def test_glue_is_called_with_the_text(monkeypatch):
@@ -118,6 +120,13 @@ def test_results_dir_falls_back_to_the_data_home(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_DATA_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     assert claims.results_dir() == tmp_path / "home" / "results"
+
+
+def test_out_of_band_and_empty_records_are_shown_as_such():
+    assert "No full-profile run has been recorded yet." in claims.results_markdown("full")
+    with pytest.raises(ClaimOutOfBandError):
+        claim("ch99_bad", 0.1, fast=(0.5, None), full=(0.5, None), glue=False, profile=get_profile("full"))
+    assert "(OUT OF BAND)" in results_table("full").loc[0, "value"]
 
 
 def test_unknown_record_profile():
