@@ -19,8 +19,16 @@ and states numbers only through :func:`course.claim`. The modules, by concern:
 Importing ``course`` is cheap: TensorFlow and Keras load only when a helper needs them.
 """
 
-from course.claims import claim, show_run_info
+from course.claims import claim, glue_text, show_run_info
 from course.profile import get_profile, seed_everything, setup
 
 __version__ = "0.1.0"
-__all__ = ["claim", "get_profile", "seed_everything", "setup", "show_run_info", "__version__"]
+__all__ = [
+    "claim",
+    "get_profile",
+    "glue_text",
+    "seed_everything",
+    "setup",
+    "show_run_info",
+    "__version__",
+]

@@ -198,7 +198,7 @@ def claim(
             profile=profile.name,
         )
     if glue:
-        _glue(name, text)
+        glue_text(name, text)
     if not within:
         raise ClaimOutOfBandError(
             f"{name} = {number:{fmt}}{unit} is outside its {profile.name}-profile band "
@@ -208,8 +208,16 @@ def claim(
     return text
 
 
-def _glue(name: str, text: str) -> None:
-    """Glue ``text`` under ``name`` for myst-nb; a no-op where myst-nb is absent (Colab)."""
+def glue_text(name: str, text: str) -> None:
+    """Glue ``text`` under ``name`` for the prose (``{glue:text}`name```).
+
+    Use it for values that are configuration, not results (subset sizes, say);
+    results go through :func:`claim`. A no-op where myst-nb is not installed,
+    as on a bare Colab runtime, so chapters run there unchanged.
+
+    Example:
+        >>> glue_text("ch01_train_size", "8,000")  # doctest: +SKIP
+    """
     try:
         from myst_nb import glue
     except ImportError:

@@ -106,6 +106,20 @@ def test_glue_is_called_with_the_text(monkeypatch):
     assert calls == [("ch99_glued", "2.35 °C", False)]
 
 
+def test_glue_text_is_a_no_op_without_myst_nb(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_myst_nb(name, *args, **kwargs):
+        if name == "myst_nb":
+            raise ImportError("no myst_nb on Colab")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_myst_nb)
+    claims.glue_text("ch99_size", "8,000")  # must not raise
+
+
 def test_results_dir_finds_the_checkout(monkeypatch, tmp_path):
     monkeypatch.delenv(claims.RESULTS_DIR_ENV)
     (tmp_path / "_toc.yml").write_text("root: x\n")

@@ -53,3 +53,20 @@ def test_colab_button_is_rewritten_to_the_notebook():
 def test_command_line_writes_the_student_edition(tmp_path, capsys):
     colab.main(["--student", "--output", str(tmp_path)])
     assert "01_text_vectorization.ipynb" in capsys.readouterr().out
+
+
+def test_chapters_import_nothing_that_a_bare_colab_runtime_lacks():
+    """Colab has TensorFlow, Keras, NumPy, pandas, scikit-learn and matplotlib; the set-up
+    cell installs `course` and its dependencies. Book-only tools (myst-nb, jupytext,
+    sphinx) must not be imported by a chapter: `course.glue_text` stands in for glue."""
+    book_only = ("myst_nb", "jupytext", "sphinx", "nbval", "jupyter_book")
+    for source in colab.chapter_sources():
+        for cell in colab.to_notebook(source).cells:
+            if cell.cell_type != "code":
+                continue
+            for line in cell.source.splitlines():
+                words = line.replace(",", " ").split()
+                if words[:1] in (["import"], ["from"]):
+                    assert not any(words[1].startswith(module) for module in book_only), (
+                        f"{source.name} imports {words[1]}, which Colab lacks: {line.strip()}"
+                    )
