@@ -6,7 +6,7 @@ Colab opens only ``.ipynb`` files, and the chapters are MyST Markdown. So:
   under ``_build/colab/book/``; publishing that folder to the repository's
   ``colab`` branch makes each launch link open a real notebook. With
   ``student=True`` it writes a student edition with the solutions removed.
-* As a Sphinx extension (listed in ``_config.yml``), :func:`setup` runs the
+* The book's Sphinx extension (:mod:`course.sphinx_extension`) runs the
   conversion after each HTML build and points the theme's Colab button at the
   ``.ipynb`` path instead of the ``.md`` source.
 
@@ -137,30 +137,6 @@ def build_notebooks(
         temporary.replace(target)
         written.append(target)
     return written
-
-
-# Sphinx extension -----------------------------------------------------------
-
-
-def _point_colab_button_at_notebook(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
-    """Rewrite the theme's Colab launch link from ``<page>.md`` to ``<page>.ipynb``."""
-    for button in context.get("header_buttons", []):
-        for item in button.get("buttons", []) if isinstance(button, dict) else []:
-            url = item.get("url", "")
-            if "colab.research.google.com" in url and url.endswith(".md"):
-                item["url"] = url[: -len(".md")] + ".ipynb"
-
-
-def _write_notebooks_after_build(app, exception):  # type: ignore[no-untyped-def]
-    if exception is None and app.builder.name == "html":
-        build_notebooks(Path(app.outdir).parent / "colab", root=Path(app.srcdir))
-
-
-def setup(app):  # type: ignore[no-untyped-def]
-    """Sphinx entry point: Colab links to notebooks, notebooks written after the build."""
-    app.connect("html-page-context", _point_colab_button_at_notebook, priority=600)
-    app.connect("build-finished", _write_notebooks_after_build)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def main(argv: list[str] | None = None) -> None:

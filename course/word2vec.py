@@ -610,3 +610,141 @@ def build_skipgram_model(
         metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
     )
     return model
+
+
+# --------------------------------------------------------------------------
+# 6. Streaming: fresh pairs every epoch, in bounded memory
+# --------------------------------------------------------------------------
+
+
+def _chunks_of_documents(lengths: np.ndarray, tokens_per_chunk: int) -> list[np.ndarray]:
+    """Split document numbers into consecutive runs of about ``tokens_per_chunk`` tokens."""
+    boundaries = np.cumsum(lengths) // tokens_per_chunk
+    starts = np.flatnonzero(np.diff(boundaries, prepend=-1))
+    return [np.arange(start, stop) for start, stop in zip(starts, [*starts[1:], lengths.size])]
+
+
+def skipgram_dataset(
+    documents: Sequence[Any],
+    vocabulary: Vocabulary,
+    window_size: int,
+    num_negatives: int,
+    batch_size: int,
+    seed: int,
+    *,
+    subsampling_threshold: float | None = 1e-5,
+    shrink_window: bool = True,
+    power: float = 0.75,
+    tokens_per_chunk: int = 1_000_000,
+) -> Any:
+    """A ``tf.data.Dataset`` that makes fresh skip-gram batches every epoch, chunk by chunk.
+
+    word2vec draws its subsampling, window sizes and negatives anew on every
+    pass over the corpus. This dataset does the same: each time it is iterated
+    (each epoch of ``model.fit``) it walks the documents in chunks of about
+    ``tokens_per_chunk`` tokens, in a fresh random order, runs
+    :func:`skipgram_training_data` on each chunk with a generator seeded by
+    ``(seed, epoch)``, shuffles the chunk's pairs and yields whole batches of
+    ``((targets, contexts), labels)``. Only one chunk's pairs are in memory at
+    a time, so a corpus of any size fits, and the batches are cut in NumPy, not
+    element by element in ``tf.data`` (which costs microseconds per pair).
+
+    Every batch holds exactly ``batch_size`` pairs, so an XLA-compiled model
+    compiles once: the last, incomplete batch of each epoch (fewer than
+    ``batch_size`` pairs) is dropped. Ids are int32, labels float32.
+
+    Example:
+        >>> documents = [["the", "cat", "sat", "on", "the", "mat"]] * 20
+        >>> vocabulary = build_vocabulary(documents)
+        >>> dataset = skipgram_dataset(documents, vocabulary, window_size=2, num_negatives=3,
+        ...                            batch_size=16, seed=0, subsampling_threshold=None)
+        >>> (targets, contexts), labels = next(iter(dataset))
+        >>> tuple(targets.shape), tuple(contexts.shape), labels[0].numpy().tolist()
+        ((16,), (16, 4), [1.0, 0.0, 0.0, 0.0])
+    """
+    import itertools
+
+    import tensorflow as tf
+
+    window_size = _check_positive_int(window_size, "window_size")
+    num_negatives = _check_positive_int(num_negatives, "num_negatives")
+    batch_size = _check_positive_int(batch_size, "batch_size")
+    tokens_per_chunk = _check_positive_int(tokens_per_chunk, "tokens_per_chunk")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative whole number, got {seed!r}.")
+    if isinstance(documents, np.ndarray) and documents.ndim == 1:
+        raise ValueError("Pass a list of documents; wrap a single document as [document].")
+    encoded = [_document_ids(document, vocabulary).astype(np.int32) for document in documents]
+    if not encoded:
+        raise ValueError("documents is empty: there is nothing to train on.")
+    largest = max((int(ids.max()) for ids in encoded if ids.size), default=0)
+    if largest >= len(vocabulary):
+        raise ValueError(
+            f"Word id {largest} is outside the vocabulary (size {len(vocabulary)}); "
+            "encode the documents with the same vocabulary."
+        )
+    chunks = _chunks_of_documents(np.array([ids.size for ids in encoded]), tokens_per_chunk)
+    epochs = itertools.count()
+
+    def batches() -> Any:
+        rng = np.random.default_rng([seed, next(epochs)])
+        for chunk in rng.permutation(len(chunks)):
+            targets, contexts, labels = skipgram_training_data(
+                [encoded[i] for i in chunks[chunk]], vocabulary, window_size, num_negatives, rng,
+                subsampling_threshold=subsampling_threshold, shrink_window=shrink_window,
+                power=power,
+            )
+            order = rng.permutation(len(targets))
+            for start in range(0, len(order) - batch_size + 1, batch_size):
+                rows = order[start : start + batch_size]
+                yield (targets[rows].astype(np.int32), contexts[rows].astype(np.int32)), labels[rows]
+
+    width = 1 + num_negatives
+    signature = (
+        (
+            tf.TensorSpec(shape=(batch_size,), dtype=tf.int32),
+            tf.TensorSpec(shape=(batch_size, width), dtype=tf.int32),
+        ),
+        tf.TensorSpec(shape=(batch_size, width), dtype=tf.float32),
+    )
+    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+# --------------------------------------------------------------------------
+# 7. What one training pair costs
+# --------------------------------------------------------------------------
+
+
+def multiply_adds_per_pair(
+    vocabulary_size: int, embedding_dim: int, num_negatives: int
+) -> dict[str, int]:
+    """Multiply-adds to train on one (target, context) pair, by output layer.
+
+    Counts the dot products of the forward pass and the two gradient products
+    of the backward pass (each ``d`` multiply-adds per output word), so each
+    output word the method scores costs ``3 * d``:
+
+    * ``"softmax"``: every word of the vocabulary, ``3 * V * d``;
+    * ``"hierarchical softmax"``: the ``ceil(log2 V)`` inner nodes on the
+      word's path in a binary tree, ``3 * ceil(log2 V) * d``;
+    * ``"NCE"`` and ``"negative sampling"``: the true context and ``k`` noise
+      words, ``3 * (k + 1) * d`` (NCE adds a subtraction of ``log(k q(w))``
+      per word, not a multiply-add).
+
+    Example:
+        >>> multiply_adds_per_pair(10_000, 100, 5)
+        {'softmax': 3000000, 'hierarchical softmax': 4200, 'NCE': 1800, 'negative sampling': 1800}
+    """
+    vocabulary_size = _check_positive_int(vocabulary_size, "vocabulary_size")
+    embedding_dim = _check_positive_int(embedding_dim, "embedding_dim")
+    num_negatives = _check_positive_int(num_negatives, "num_negatives")
+    per_word = 3 * embedding_dim
+    depth = max(1, int(np.ceil(np.log2(vocabulary_size))))
+    sampled = (num_negatives + 1) * per_word
+    return {
+        "softmax": vocabulary_size * per_word,
+        "hierarchical softmax": depth * per_word,
+        "NCE": sampled,
+        "negative sampling": sampled,
+    }

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from course import colab
+from course import colab, sphinx_extension
 
 
 def test_every_chapter_starts_with_the_setup_cell_for_the_configured_repository():
@@ -44,7 +44,7 @@ def test_colab_button_is_rewritten_to_the_notebook():
         {"url": "https://colab.research.google.com/github/o/r/blob/colab/book/01_x.md"},
         {"url": "https://example.org/book/01_x.md"},
     ]}]}
-    colab._point_colab_button_at_notebook(None, "book/01_x", None, context, None)
+    sphinx_extension.point_colab_button_at_notebook(None, "book/01_x", None, context, None)
     urls = [item["url"] for item in context["header_buttons"][0]["buttons"]]
     assert urls == ["https://colab.research.google.com/github/o/r/blob/colab/book/01_x.ipynb",
                     "https://example.org/book/01_x.md"]
@@ -70,3 +70,23 @@ def test_chapters_import_nothing_that_a_bare_colab_runtime_lacks():
                     assert not any(words[1].startswith(module) for module in book_only), (
                         f"{source.name} imports {words[1]}, which Colab lacks: {line.strip()}"
                     )
+
+
+def test_execution_cache_is_emptied_when_the_package_changes(tmp_path):
+    cache = tmp_path / ".jupyter_cache"
+    cache.mkdir()
+    (cache / "executed.db").write_text("old outputs")
+    assert sphinx_extension.invalidate_stale_cache(cache, "v1")  # no fingerprint yet: emptied
+    (cache / "executed.db").write_text("outputs of v1")
+    assert not sphinx_extension.invalidate_stale_cache(cache, "v1")  # same package: kept
+    assert (cache / "executed.db").read_text() == "outputs of v1"
+    assert sphinx_extension.invalidate_stale_cache(cache, "v2")  # package changed: emptied
+    assert not (cache / "executed.db").exists()
+    assert (cache / sphinx_extension.FINGERPRINT_FILE).read_text().strip() == "v2"
+
+
+def test_package_fingerprint_follows_the_sources(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    first = sphinx_extension.package_fingerprint(tmp_path)
+    (tmp_path / "a.py").write_text("x = 2\n")
+    assert sphinx_extension.package_fingerprint(tmp_path) != first
