@@ -10,8 +10,8 @@ and states numbers only through :func:`course.claim`. The modules, by concern:
 - ``course.profile``: fast and full run profiles, seeding.
 - ``course.data``: the dataset registry, downloads with checksums, the mirror, loaders, stand-ins.
 - ``course.claims``: verified numbers and the results record.
-- ``course.text``, ``course.word2vec``, ``course.embeddings``, ``course.rnn_reference``:
-  teaching helpers, one concern each.
+- ``course.text``, ``course.word2vec``, ``course.embeddings``, ``course.rnn_reference``,
+  ``course.sequences``: teaching helpers, one concern each.
 - ``course.plots``: learning curves and comparisons.
 - ``course.exercises``: answer checkers (``check("text-vectorization.1", answer)``).
 - ``course.colab``: Colab notebooks from the chapter sources.

@@ -26,7 +26,6 @@ def chapter_environment() -> dict[str, str]:
     if "COURSE_DATA_MIRROR" not in environment and SHARED_MIRROR.is_dir():
         environment["COURSE_DATA_MIRROR"] = str(SHARED_MIRROR)
     environment.setdefault("COURSE_RESULTS_DIR", str(ROOT / "results"))
-    environment.setdefault("MPLBACKEND", "Agg")
     environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     environment.setdefault("PYTHONHASHSEED", "0")
     return environment

@@ -59,6 +59,8 @@ def test_chapter_pages_show_profile_numbers_and_hidden_solutions(built_book, sou
     # gated solutions are folded away (dropdown), never shown open
     assert html.count('class="solution') >= 1
     assert all("dropdown" in tag for tag in re.findall(r'<div class="solution[^"]*"', html))
+    # figures made it to the page (a non-inline matplotlib backend would drop them)
+    assert re.search(r'<img [^>]*src="[^"]*\.png"', html), "no figure on the page"
     # the Colab set-up cell is not in the HTML
     assert "find_spec(&quot;course&quot;)" not in html and 'find_spec("course")' not in html
 

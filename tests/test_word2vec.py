@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
 from scipy.stats import chisquare
@@ -398,3 +400,86 @@ def test_make_tf_dataset_shuffles_globally_and_is_seeded():
     assert sorted(order) == targets.tolist()
     assert np.mean(np.diff(order) > 0) < 0.7  # mixed up even with a 1-element tf buffer
     assert first_epoch(seed=3) == order and first_epoch(seed=4) != order
+
+
+# --------------------------------------------------------------------------
+# Streaming dataset and the cost of a step
+# --------------------------------------------------------------------------
+
+
+def _stream(documents, vocabulary, **overrides):
+    from course.word2vec import skipgram_dataset
+
+    settings = dict(window_size=2, num_negatives=3, batch_size=8, seed=0,
+                    subsampling_threshold=None, shrink_window=False)  # fmt: skip
+    settings.update(overrides)
+    return skipgram_dataset(documents, vocabulary, **settings)
+
+
+def _epoch(dataset):
+    batches = list(dataset)
+    targets = np.concatenate([batch[0][0].numpy() for batch in batches])
+    contexts = np.concatenate([batch[0][1].numpy() for batch in batches])
+    labels = np.concatenate([batch[1].numpy() for batch in batches])
+    return batches, targets, contexts, labels
+
+
+def test_skipgram_dataset_yields_whole_batches_of_the_exact_pairs():
+    rng = np.random.default_rng(0)
+    documents = [[f"w{i}" for i in rng.integers(0, 12, size=n)] for n in (30, 25, 40, 17)]
+    vocabulary = build_vocabulary(documents)
+    dataset = _stream(documents, vocabulary, tokens_per_chunk=50)
+    batches, targets, contexts, labels = _epoch(dataset)
+    assert all(batch[0][0].shape == (8,) and batch[0][1].shape == (8, 4) for batch in batches)
+    assert batches[0][0][0].dtype.name == "int32" and batches[0][1].dtype.name == "float32"
+    assert np.all(labels[:, 0] == 1) and np.all(labels[:, 1:] == 0)
+    encoded = [vocabulary.encode(document) for document in documents]
+    exact = list(zip(*skipgram_pairs(encoded, window_size=2)))
+    streamed = list(zip(targets.tolist(), contexts[:, 0].tolist()))
+    # every streamed pair is a real pair; only each chunk's last partial batch is missing
+    assert not Counter(streamed) - Counter(exact)
+    chunks = 3  # 30 | 25 + 40 | 17 tokens with tokens_per_chunk=50
+    assert len(exact) - len(streamed) < 8 * chunks
+
+
+def test_skipgram_dataset_draws_fresh_pairs_each_epoch_and_is_seeded():
+    documents = [["the", "cat", "sat", "on", "the", "mat", "and", "a", "dog"] * 5] * 20
+    vocabulary = build_vocabulary(documents)
+    first = _stream(documents, vocabulary, shrink_window=True, subsampling_threshold=1e-2)
+    epoch_1, epoch_2 = _epoch(first)[2], _epoch(first)[2]
+    assert not np.array_equal(epoch_1, epoch_2)  # new subsampling, windows and negatives
+    again = _stream(documents, vocabulary, shrink_window=True, subsampling_threshold=1e-2)
+    np.testing.assert_array_equal(_epoch(again)[2], epoch_1)  # same seed, same first epoch
+
+
+def test_skipgram_dataset_trains_the_keras_model():
+    documents = [["the", "cat", "sat", "on", "the", "mat"]] * 50
+    vocabulary = build_vocabulary(documents)
+    model = build_skipgram_model(len(vocabulary), 8, 3)
+    history = model.fit(_stream(documents, vocabulary), epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+
+
+def test_skipgram_dataset_rejects_bad_input():
+    vocabulary = build_vocabulary(["a", "b"])
+    with pytest.raises(ValueError, match="list of documents"):
+        _stream(np.array([2, 3]), vocabulary)
+    with pytest.raises(ValueError, match="empty"):
+        _stream([], vocabulary)
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        _stream([np.array([2, 7])], vocabulary)
+    with pytest.raises(ValueError, match="seed"):
+        _stream([["a", "b"]], vocabulary, seed=-1)
+    with pytest.raises(ValueError, match="tokens_per_chunk"):
+        _stream([["a", "b"]], vocabulary, tokens_per_chunk=0)
+
+
+def test_multiply_adds_per_pair():
+    from course.word2vec import multiply_adds_per_pair
+
+    costs = multiply_adds_per_pair(vocabulary_size=1_024, embedding_dim=10, num_negatives=4)
+    assert costs == {"softmax": 30_720, "hierarchical softmax": 300, "NCE": 150,
+                     "negative sampling": 150}  # fmt: skip
+    assert multiply_adds_per_pair(2, 1, 1)["hierarchical softmax"] == 3
+    with pytest.raises(ValueError, match="vocabulary_size"):
+        multiply_adds_per_pair(0, 10, 5)
