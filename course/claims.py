@@ -193,6 +193,7 @@ def claim(
                 "unit": unit,
                 "fmt": fmt,
                 "elapsed_s": round(profile.elapsed(), 1),
+                "run_id": profile.run_id,
                 **run_environment(),
             },
             profile=profile.name,
@@ -301,8 +302,34 @@ def read_records(profile: str, *, latest_only: bool = True) -> list[dict[str, An
     return sorted(latest.values(), key=lambda entry: entry.get("name", ""))
 
 
+def latest_run_records(profile: str) -> list[dict[str, Any]]:
+    """The claims of each chapter's most recent run (chapter = the ``chNN`` name prefix).
+
+    A claim a chapter no longer makes disappears with the next run of that chapter.
+
+    Example:
+        >>> latest_run_records("full")  # doctest: +SKIP
+        [{'name': 'ch01_dense_bigram_test_accuracy', ...}]
+    """
+    entries = read_records(profile, latest_only=False)
+    latest_run: dict[str, str] = {}
+    for entry in entries:
+        latest_run[_chapter_of(entry.get("name", ""))] = entry.get("run_id", "")
+    kept = {
+        entry["name"]: entry
+        for entry in entries
+        if entry.get("run_id", "") == latest_run[_chapter_of(entry.get("name", ""))]
+    }
+    return sorted(kept.values(), key=lambda entry: entry["name"])
+
+
+def _chapter_of(name: str) -> str:
+    match = re.match(r"^(ch\d+)_", name)
+    return match.group(1) if match else "other"
+
+
 def results_table(profile: str) -> "Any":
-    """The latest recorded claims of a profile as a pandas DataFrame for the results page.
+    """The claims of each chapter's latest run as a pandas DataFrame for the results page.
 
     Stand-in claims keep their row but never their value: it is not a result.
 
@@ -313,7 +340,7 @@ def results_table(profile: str) -> "Any":
     import pandas as pd
 
     rows = []
-    for entry in read_records(profile):
+    for entry in latest_run_records(profile):
         fmt = entry.get("fmt", ".3f")
         low_high = entry.get("band") or [None, None]
         band = Band(*low_high).format(fmt) if any(end is not None for end in low_high) else ""
@@ -349,7 +376,7 @@ def results_markdown(profile: str) -> str:
     lines = [f"## {profile.capitalize()} profile", ""]
     if table.empty:
         return "\n".join(lines + [f"No {profile}-profile run has been recorded yet."])
-    chapters = table["claim"].str.extract(r"^(ch\d+)", expand=False).fillna("other")
+    chapters = table["claim"].map(_chapter_of)
     for chapter, rows in table.groupby(chapters, sort=True):
         lines += [f"### Chapter {chapter[2:].lstrip('0')}" if chapter != "other" else "### Other", ""]
         lines += ["| what | value | band | published reference |", "| --- | --- | --- | --- |"]

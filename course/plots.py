@@ -98,3 +98,92 @@ def plot_bars(
         axis.set_title(title)
     figure.tight_layout()
     return figure
+
+
+def tsne_2d(vectors: Any, *, perplexity: float = 30.0, seed: int = 1337) -> Any:
+    """Two-dimensional t-SNE coordinates of row vectors (scikit-learn, seeded, PCA start).
+
+    Args:
+        vectors: A ``(n, dimension)`` array, one row per point.
+        perplexity: Roughly how many neighbours each point attends to; must be
+            below ``n``. 5 to 50 is usual.
+        seed: Seeds t-SNE, so the same vectors give the same picture.
+
+    Example:
+        >>> import numpy as np
+        >>> tsne_2d(np.random.default_rng(0).normal(size=(20, 5)), perplexity=5).shape
+        (20, 2)
+    """
+    import numpy as np
+    from sklearn.manifold import TSNE
+
+    matrix = np.asarray(vectors, dtype=np.float64)
+    if matrix.ndim != 2:
+        raise ValueError(f"Expected a 2-D array of row vectors, got shape {matrix.shape}.")
+    if not 0 < perplexity < matrix.shape[0]:
+        raise ValueError(
+            f"perplexity must be positive and below the number of points ({matrix.shape[0]}), "
+            f"got {perplexity}."
+        )
+    tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed)
+    return tsne.fit_transform(matrix)
+
+
+def plot_embedding_tsne(
+    words: Sequence[str],
+    vectors: Any,
+    *,
+    colors: Sequence[float] | None = None,
+    color_label: str = "",
+    perplexity: float = 30.0,
+    seed: int = 1337,
+    title: str = "",
+    fontsize: float = 7.0,
+) -> "matplotlib.figure.Figure":
+    """A labelled t-SNE map of word vectors: similar vectors land close together.
+
+    Args:
+        words: One label per row of ``vectors``.
+        vectors: A ``(len(words), dimension)`` array (e.g. rows of an embedding matrix).
+        colors: Optional number per word (e.g. a sentiment score), drawn with a
+            diverging colour map centred on 0 (saturating at the 90th percentile
+            of the absolute values, so a few extremes do not wash out the rest)
+            and a colour bar named ``color_label``.
+        perplexity, seed: Passed to :func:`tsne_2d`.
+        title: Axis title.
+        fontsize: Size of the word labels.
+
+    Example:
+        >>> import numpy as np
+        >>> words = [f"w{i}" for i in range(12)]
+        >>> figure = plot_embedding_tsne(words, np.random.default_rng(0).normal(size=(12, 4)), perplexity=4)
+        >>> len(figure.axes[0].texts)
+        12
+    """
+    import numpy as np
+
+    labels = [str(word) for word in words]
+    matrix = np.asarray(vectors)
+    if matrix.ndim != 2 or matrix.shape[0] != len(labels):
+        raise ValueError(
+            f"Expected one vector per word ({len(labels)} words), got an array of shape {matrix.shape}."
+        )
+    if colors is not None and len(colors) != len(labels):
+        raise ValueError(f"Got {len(colors)} colours for {len(labels)} words.")
+    points = tsne_2d(matrix, perplexity=perplexity, seed=seed)
+    figure, axis = plt.subplots(figsize=(10, 8))
+    if colors is None:
+        axis.scatter(points[:, 0], points[:, 1], s=6, color="tab:blue")
+    else:
+        values = np.asarray(colors, dtype=float)
+        limit = float(np.quantile(np.abs(values), 0.9)) or float(np.abs(values).max()) or 1.0
+        scatter = axis.scatter(points[:, 0], points[:, 1], s=8, c=values, cmap="coolwarm_r", vmin=-limit, vmax=limit)
+        figure.colorbar(scatter, ax=axis, label=color_label, shrink=0.8)
+    for (x, y), label in zip(points, labels):
+        axis.annotate(label, (x, y), fontsize=fontsize, alpha=0.8, xytext=(2, 2), textcoords="offset points")
+    axis.set_xticks([])
+    axis.set_yticks([])
+    if title:
+        axis.set_title(title)
+    figure.tight_layout()
+    return figure

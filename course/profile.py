@@ -49,6 +49,7 @@ class Profile:
 
     name: str
     started_at: float = field(default_factory=time.monotonic, compare=False)
+    run_id: str = field(default_factory=lambda: time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}", compare=False)
 
     def __post_init__(self) -> None:
         if self.name not in PROFILES:

@@ -12,6 +12,8 @@ import json
 import re
 import shlex
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from book_tools import ROOT, chapter_environment, readme_command
@@ -30,6 +32,9 @@ def built_book():
     while "=" in words[0]:
         name, value = words.pop(0).split("=", 1)
         environment[name] = value
+    beside_python = Path(sys.executable).parent / words[0]  # the venv's jupyter-book, PATH or not
+    if beside_python.is_file():
+        words[0] = str(beside_python)
     result = subprocess.run(words, cwd=ROOT, env=environment, capture_output=True, text=True)
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
     return result

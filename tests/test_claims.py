@@ -160,3 +160,16 @@ def test_record_lines_are_json(results_in_tmp):
     claim("ch99_json", 1.0, fast=(0, None), full=(0, None), glue=False, profile=get_profile("fast"))
     line = (results_in_tmp / "fast.jsonl").read_text().strip()
     assert json.loads(line)["name"] == "ch99_json"
+
+
+def test_results_show_only_each_chapters_latest_run():
+    first, second = get_profile("fast"), get_profile("fast")
+    object.__setattr__(first, "run_id", "run-1")
+    object.__setattr__(second, "run_id", "run-2")
+    for name in ("ch98_kept", "ch98_dropped_later"):
+        claim(name, 1.0, fast=(0, None), full=(0, None), glue=False, profile=first)
+    claim("ch97_other_chapter", 1.0, fast=(0, None), full=(0, None), glue=False, profile=first)
+    claim("ch98_kept", 2.0, fast=(0, None), full=(0, None), glue=False, profile=second)
+    table = results_table("fast")
+    assert table["claim"].tolist() == ["ch97_other_chapter", "ch98_kept"]
+    assert table.set_index("claim").loc["ch98_kept", "value"] == "2.000"

@@ -328,3 +328,72 @@ def test_keyed_vectors_from_arrays_round_trip():
         keyed_vectors_from_arrays(["a", "a"], np.ones((2, 2)))
     matrix, _ = embedding_matrix_from_keyed_vectors(WORDS, keyed_vectors, oov="zeros")
     np.testing.assert_array_equal(matrix[2:], MATRIX[2:])  # and back to a Keras matrix
+
+
+# --------------------------------------------------------------------------
+# Pretrained vectors with a fallback
+# --------------------------------------------------------------------------
+
+from course import data as course_data  # noqa: E402
+from course.data import Dataset, DataUnavailableError  # noqa: E402
+from course.embeddings import PretrainedVectors, pretrained_vectors_or_fallback  # noqa: E402
+
+
+def _fake_glove() -> Dataset:
+    words = ["the", "cat", "dog"]
+    vectors = np.arange(6, dtype=np.float64).reshape(3, 2)
+    return Dataset("glove_6b", {"words": words, "vectors": vectors}, source="mirror",
+                   notice="GloVe, truncated.", title="GloVe 6B", words=words, vectors=vectors)
+
+
+def _unavailable(*args, **kwargs):
+    raise DataUnavailableError("GloVe 6B could not be had.\nLong explanation.")
+
+
+def test_pretrained_vectors_come_from_glove_when_it_loads(monkeypatch):
+    monkeypatch.setattr(course_data, "load_glove", lambda dimension: _fake_glove())
+
+    def fallback():
+        raise AssertionError("the fallback must not run when GloVe loads")
+
+    vectors = pretrained_vectors_or_fallback(fallback)
+    assert isinstance(vectors, PretrainedVectors)
+    assert not vectors.is_fallback and vectors.name == "GloVe 6B 100d"
+    assert vectors.words == ["the", "cat", "dog"] and vectors.vectors.dtype == np.float32
+    assert vectors.notice == "GloVe, truncated." and vectors.dataset is not None
+    assert vectors.dimension == 2
+
+
+def test_pretrained_vectors_fall_back_to_word2vec_when_glove_is_unavailable(monkeypatch):
+    """The chapter's path without GloVe: load_glove raises, gensim vectors replace it."""
+    monkeypatch.setattr(course_data, "load_glove", _unavailable)
+    sentences = [["good", "film", "great", "acting"], ["bad", "film", "awful", "plot"]] * 20
+    word2vec = Word2Vec(sentences, vector_size=8, min_count=1, seed=1, workers=1, epochs=2)
+    vectors = pretrained_vectors_or_fallback(lambda: word2vec.wv)
+    assert vectors.is_fallback and vectors.dataset is None
+    assert vectors.name == "Word2Vec vectors trained on the review text"
+    assert "GloVe is unavailable here (GloVe 6B could not be had.)" in vectors.notice
+    assert "Long explanation" not in vectors.notice and "Word2Vec" in vectors.notice
+    assert set(vectors.words) == {"good", "film", "great", "acting", "bad", "awful", "plot"}
+    np.testing.assert_array_equal(vectors.vectors[vectors.words.index("film")], word2vec.wv["film"])
+    matrix, report = embedding_matrix_from_keyed_vectors(["", "[UNK]", "film", "zebra"], vectors.as_pair())
+    assert report.found == 1 and report.missing == 1 and matrix.shape == (4, 8)
+
+
+def test_pretrained_vectors_accept_a_custom_loader_and_names():
+    vectors = pretrained_vectors_or_fallback(
+        lambda: {"a": [1.0, 0.0]}, load=_unavailable, fallback_name="dict vectors"
+    )
+    assert vectors.name == "dict vectors" and vectors.words == ["a"]
+    loaded = pretrained_vectors_or_fallback(lambda: None, load=_fake_glove, name="tiny GloVe")
+    assert loaded.name == "tiny GloVe" and not loaded.is_fallback
+
+
+def test_pretrained_vectors_do_not_hide_other_errors():
+    def corrupt():
+        raise course_data.ChecksumError("wrong checksum")
+
+    with pytest.raises(course_data.ChecksumError):
+        pretrained_vectors_or_fallback(lambda: ([], np.zeros((0, 2))), load=corrupt)
+    with pytest.raises(ValueError, match="fallback must be a function"):
+        pretrained_vectors_or_fallback(gensim_vectors(), load=_fake_glove)
