@@ -26,7 +26,7 @@ import os
 import random
 import time
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -36,6 +36,7 @@ DEFAULT_PROFILE = "full"
 DEFAULT_SEED = 1337
 
 T = TypeVar("T")
+FrameLike = Any  # a pandas DataFrame; pandas is imported only by the caller
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,27 @@ class Profile:
             20
         """
         return fast if self.is_fast else full
+
+    def subset(self, frame: "FrameLike", *, fast: int | None, full: int | None, seed: int = 0) -> "FrameLike":
+        """A seeded random subset of a pandas frame, of this profile's size (None = all rows).
+
+        Every chapter samples the same way, so two chapters that ask for the same
+        sizes get the same reviews.
+
+        Example:
+            >>> import pandas as pd
+            >>> frame = pd.DataFrame({"x": range(10)})
+            >>> len(Profile("fast").subset(frame, fast=3, full=None))
+            3
+            >>> len(Profile("full").subset(frame, fast=3, full=None))
+            10
+        """
+        size = self.choose(fast=fast, full=full)
+        if size is None or size >= len(frame):
+            return frame
+        if size < 1:
+            raise ValueError(f"A subset needs at least one row, not {size}.")
+        return frame.sample(n=size, random_state=seed).reset_index(drop=True)
 
     def elapsed(self) -> float:
         """Seconds since this profile object was created (chapter start)."""

@@ -55,3 +55,18 @@ def test_setup_restarts_the_clock(monkeypatch):
     profile = setup()
     assert profile.name == "fast"
     assert 0 <= profile.elapsed() < 5
+
+
+def test_subset_is_seeded_and_sized_by_profile():
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": range(100)})
+    fast = Profile("fast")
+    first = fast.subset(frame, fast=10, full=None)
+    assert len(first) == 10 and first.index.tolist() == list(range(10))
+    assert first.x.tolist() == fast.subset(frame, fast=10, full=None).x.tolist()
+    assert first.x.tolist() != fast.subset(frame, fast=10, full=None, seed=1).x.tolist()
+    assert Profile("full").subset(frame, fast=10, full=None) is frame
+    assert len(fast.subset(frame, fast=1_000, full=None)) == 100
+    with pytest.raises(ValueError, match="at least one row"):
+        fast.subset(frame, fast=0, full=None)
