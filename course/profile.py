@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import random
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -181,7 +182,9 @@ def seed_everything(seed: int = DEFAULT_SEED) -> int:
 def setup(seed: int = DEFAULT_SEED) -> Profile:
     """Start a chapter: read the profile, seed everything, return the profile.
 
-    Also quiets TensorFlow's start-up log lines, which say nothing to a reader.
+    Also quiets TensorFlow's start-up log lines and Keras's warning that
+    ``fit(shuffle=True)`` is ignored for ``tf.data`` input, which say nothing to
+    a reader (the chapters shuffle their datasets themselves).
 
     Example:
         >>> profile = setup()  # doctest: +SKIP
@@ -189,6 +192,9 @@ def setup(seed: int = DEFAULT_SEED) -> Profile:
         'fast'
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Keras 3 warns on every fit() over a tf.data dataset, because fit's default
+    # shuffle=True cannot apply to one; the chapters' datasets shuffle themselves.
+    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
     global _current
     _current = None  # restart the clock: the chapter begins now
     profile = get_profile()

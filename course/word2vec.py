@@ -650,8 +650,9 @@ def skipgram_dataset(
     element by element in ``tf.data`` (which costs microseconds per pair).
 
     Every batch holds exactly ``batch_size`` pairs, so an XLA-compiled model
-    compiles once: the last, incomplete batch of each epoch (fewer than
-    ``batch_size`` pairs) is dropped. Ids are int32, labels float32.
+    compiles once: the last, incomplete batch of a chunk is dropped. Every
+    epoch has as many batches as the first pass (``len(dataset)``), so Keras
+    knows the epoch length. Ids are int32, labels float32.
 
     Example:
         >>> documents = [["the", "cat", "sat", "on", "the", "mat"]] * 20
@@ -684,10 +685,10 @@ def skipgram_dataset(
             "encode the documents with the same vocabulary."
         )
     chunks = _chunks_of_documents(np.array([ids.size for ids in encoded]), tokens_per_chunk)
-    epochs = itertools.count()
 
-    def batches() -> Any:
-        rng = np.random.default_rng([seed, next(epochs)])
+    def one_pass(pass_number: int) -> Any:
+        """The batches of one pass over the corpus, drawn with its own seeded generator."""
+        rng = np.random.default_rng([seed, pass_number])
         for chunk in rng.permutation(len(chunks)):
             targets, contexts, labels = skipgram_training_data(
                 [encoded[i] for i in chunks[chunk]], vocabulary, window_size, num_negatives, rng,
@@ -699,6 +700,21 @@ def skipgram_dataset(
                 rows = order[start : start + batch_size]
                 yield (targets[rows].astype(np.int32), contexts[rows].astype(np.int32)), labels[rows]
 
+    # Subsampling and window shrinking make every pass a little longer or shorter.
+    # An epoch is the length of the first pass, always: Keras then knows the epoch
+    # length up front (no "ran out of data" warning, no silently cut epoch). Epochs
+    # take consecutive batches from one endless stream of fresh passes, so a pass
+    # that ends mid-epoch continues in the next pass and no batch is wasted.
+    batches_per_epoch = sum(1 for _ in one_pass(0))
+    if batches_per_epoch == 0:
+        raise ValueError(
+            f"The corpus yields fewer than batch_size={batch_size} pairs: use a smaller batch."
+        )
+    stream = itertools.chain.from_iterable(map(one_pass, itertools.count()))
+
+    def batches() -> Any:
+        yield from itertools.islice(stream, batches_per_epoch)
+
     width = 1 + num_negatives
     signature = (
         (
@@ -708,6 +724,7 @@ def skipgram_dataset(
         tf.TensorSpec(shape=(batch_size, width), dtype=tf.float32),
     )
     dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches_per_epoch))
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 

@@ -456,8 +456,22 @@ def test_skipgram_dataset_trains_the_keras_model():
     documents = [["the", "cat", "sat", "on", "the", "mat"]] * 50
     vocabulary = build_vocabulary(documents)
     model = build_skipgram_model(len(vocabulary), 8, 3)
-    history = model.fit(_stream(documents, vocabulary), epochs=2, verbose=0)
+    history = model.fit(_stream(documents, vocabulary), epochs=2, verbose=0, shuffle=False)
     assert len(history.history["loss"]) == 2
+
+
+def test_every_epoch_has_the_declared_length_so_keras_never_cuts_one(recwarn):
+    # Subsampling and shrinking windows change each pass's length; the dataset
+    # still declares, and yields, the same number of batches every epoch.
+    documents = [["the", "cat", "sat", "on", "the", "mat", "and", "a", "dog"] * 5] * 20
+    vocabulary = build_vocabulary(documents)
+    dataset = _stream(documents, vocabulary, shrink_window=True, subsampling_threshold=1e-2)
+    declared = len(dataset)
+    assert declared > 0
+    assert [sum(1 for _ in dataset) for _ in range(4)] == [declared] * 4
+    model = build_skipgram_model(len(vocabulary), 8, 3)
+    model.fit(dataset, epochs=3, verbose=0, shuffle=False)
+    assert not [w for w in recwarn if "ran out of data" in str(w.message)]
 
 
 def test_skipgram_dataset_rejects_bad_input():
