@@ -46,6 +46,26 @@ class ClaimOutOfBandError(ValueError):
     """A claimed number fell outside the band stated for its profile."""
 
 
+class ClaimedText(str):
+    """The text of a checked claim; in a notebook it shows which check it passed.
+
+    Example:
+        >>> text = ClaimedText("0.893", verdict="ch01_x = 0.893: in its fast-profile band ≥ 0.8")
+        >>> text == "0.893", text.verdict.startswith("ch01_x")
+        (True, True)
+    """
+
+    verdict: str
+
+    def __new__(cls, text: str, *, verdict: str) -> "ClaimedText":
+        instance = super().__new__(cls, text)
+        instance.verdict = verdict
+        return instance
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(f"✓ {self.verdict}")
+
+
 @dataclass(frozen=True)
 class Band:
     """A closed interval; either end may be open (None).
@@ -134,8 +154,11 @@ def claim(
     profile: Profile | None = None,
     record: bool = True,
     glue: bool = True,
-) -> str:
+) -> "ClaimedText":
     """Check a measured number against its band, record it, glue it; return its text.
+
+    The text is a :class:`ClaimedText`: a ``str`` that a notebook shows as the
+    check it passed (``✓ name = 0.893: in its fast-profile band ≥ 0.800``).
 
     Args:
         name: Unique key, lower-case letters, digits and ``_``; conventionally
@@ -206,7 +229,7 @@ def claim(
             f"{band}. The prose would state a number the code no longer supports: "
             "look at what changed (data, profile sizes, model, seed) before moving the band."
         )
-    return text
+    return ClaimedText(text, verdict=f"{name} = {text}: in its {profile.name}-profile band {band.format(fmt)}")
 
 
 def glue_text(name: str, text: str) -> None:

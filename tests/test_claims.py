@@ -173,3 +173,12 @@ def test_results_show_only_each_chapters_latest_run():
     table = results_table("fast")
     assert table["claim"].tolist() == ["ch97_other_chapter", "ch98_kept"]
     assert table.set_index("claim").loc["ch98_kept", "value"] == "2.000"
+
+
+def test_a_claim_shows_the_check_it_passed_in_a_notebook():
+    from IPython.lib.pretty import pretty
+
+    text = claim("ch99_shown", 0.8934, fast=(0.8, None), full=(0.9, None), glue=False, record=False,
+                 profile=get_profile("fast"))
+    assert text == "0.893" and isinstance(text, str)
+    assert pretty(text) == "✓ ch99_shown = 0.893: in its fast-profile band ≥ 0.800"
