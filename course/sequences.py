@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Sequence
 import keras
 import numpy as np
 
-from course.text import HTML_TAG_PATTERN, PUNCTUATION_PATTERN
+from course.text import keras_standardize
 
 __all__ = [
     "TapeHistory",
@@ -324,22 +324,10 @@ def run_in_chunks(model: Callable[[Any], Any], inputs: Any, chunk_length: int) -
 # ----------------------------------------------------- a savable standardize
 
 
-@keras.saving.register_keras_serializable(package="course")
-def standardize_review(text: Any) -> Any:
-    """Lower-case, drop HTML tags and punctuation, in TensorFlow; savable in a ``.keras`` model.
-
-    The same rules as ``course.text.keras_standardize``, but registered with
-    ``keras.saving.register_keras_serializable``, so a ``TextVectorization``
-    layer that uses it can be saved and loaded again: loading needs only
-    ``import course.sequences`` first (the registration happens on import).
-
-    Example:
-        >>> import tensorflow as tf
-        >>> standardize_review(tf.constant(["Great!<br />Loved IT."])).numpy()
-        array([b'great loved it'], dtype=object)
-    """
-    import tensorflow as tf
-
-    lowered = tf.strings.lower(text)
-    without_tags = tf.strings.regex_replace(lowered, HTML_TAG_PATTERN, " ")
-    return tf.strings.regex_replace(without_tags, PUNCTUATION_PATTERN, "")
+# Chapter 1's IMDB standardization (course.text.keras_standardize), registered so
+# that a TextVectorization layer using it can be saved in a .keras model and loaded
+# again: loading needs only `import course.sequences` first (registration happens
+# on import). The same function, not a copy: the rules live in course.text alone.
+standardize_review = keras.saving.register_keras_serializable(
+    package="course", name="standardize_review"
+)(keras_standardize)
