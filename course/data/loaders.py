@@ -208,6 +208,36 @@ def real_notice(fetched: FetchedFile) -> str:
     return " ".join(parts)
 
 
+# Every dataset a ``load_*`` function returned in this process, in order. Claims
+# consult it: a number from a run that loaded stand-in data is marked as such.
+_LOADED: list[Dataset] = []
+
+
+def record_loaded(dataset: Dataset) -> Dataset:
+    """Remember that this process loaded ``dataset``; return it unchanged.
+
+    Every ``load_*`` function passes its result through here, so
+    :func:`loaded_datasets` knows what a chapter's numbers rest on.
+
+    Example:
+        >>> toy = record_loaded(Dataset("toy", {}, source="cache", notice=""))
+        >>> loaded_datasets()[-1] is toy
+        True
+    """
+    _LOADED.append(dataset)
+    return dataset
+
+
+def loaded_datasets() -> list[Dataset]:
+    """The datasets this process loaded, oldest first (see :func:`record_loaded`).
+
+    Example:
+        >>> isinstance(loaded_datasets(), list)
+        True
+    """
+    return list(_LOADED)
+
+
 def _standin_or_refuse(
     remote: RemoteFile, error: DownloadError, allow_standin: bool | None, standin: str | None
 ) -> Dataset:
@@ -233,11 +263,11 @@ def _standin_or_refuse(
     )
     print(banner)
     warnings.warn(banner, StandInDataWarning, stacklevel=3)
-    return dataset
+    return record_loaded(dataset)
 
 
 def _dataset(fetched: FetchedFile, splits: Mapping[str, Any], **attributes: Any) -> Dataset:
-    return Dataset(
+    dataset = Dataset(
         fetched.remote.name,
         splits,
         source=fetched.source,
@@ -247,6 +277,7 @@ def _dataset(fetched: FetchedFile, splits: Mapping[str, Any], **attributes: Any)
         variant=fetched.variant,
         **attributes,
     )
+    return record_loaded(dataset)
 
 
 def _member(fetched: FetchedFile, folder: Path, relative: str) -> Path:
