@@ -1,25 +1,32 @@
 """Verified numbers: every number the prose states goes through :func:`claim`.
 
-A claim is a named metric (``"ch01_dense_bigram_test_accuracy"``) with the band
-it must fall in for each run profile. :func:`claim`
+Each chapter declares its claims once, in a small data file beside this module
+(``course/chapter_claims/chNN.yaml``): for every named number, what it
+measures, its band for each run profile, its natural range, the published
+reference it compares with, and whether it is a *headline* result. The
+chapter's flow then only says ``claim("ch01_dense_bigram_test_accuracy",
+accuracy)``, which
 
-1. checks the value against the band of the current profile,
-2. appends it to the results record of that profile (a JSON Lines file, with
+1. checks that the value is a finite real number inside its natural range,
+2. checks it against the band of the current profile,
+3. appends it to the results record of that profile (strict JSON Lines, with
    date, versions, hardware and the chapter's elapsed time),
-3. glues the formatted value so the prose can show it with
+4. glues the formatted value so the prose can show it with
    ``{glue:text}`ch01_dense_bigram_test_accuracy```, and
-4. raises :class:`ClaimOutOfBandError` when the value is outside its band, so a
-   chapter whose result regresses fails its test instead of printing a wrong
-   sentence.
+5. raises :class:`ClaimOutOfBandError` when the value is outside its band, so a
+   chapter whose result regresses fails instead of printing a wrong sentence.
 
-Numbers measured on generated stand-in data are checked (so the tests still
-prove the model learns) but they are marked as stand-in everywhere: the glued
-text says so and the results page never lists them as results.
+Numbers that cannot vary (parameter counts, sizes) are not claims: glue them
+with :func:`glue_text`.
+
+A number from a run that loaded generated stand-in data is marked as stand-in
+unless its declaration names the real datasets it rests on (``data:``): the
+glued text says so, the results page never lists it as a result, and the full
+profile refuses to record it.
 
 Example:
-    >>> text = claim("demo_accuracy", 0.91, fast=(0.8, None), full=(0.9, None),
-    ...              record=False, glue=False, profile=get_profile("full"))
-    >>> text
+    >>> _ = declare("demo_accuracy", fast=(0.8, None), full=(0.9, None), value_range=(0, 1))
+    >>> claim("demo_accuracy", 0.91, record=False, glue=False, profile=get_profile("full"))
     '0.910'
 """
 
@@ -34,20 +41,33 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
+
+import numpy as np
 
 from course.profile import Profile, get_profile
 
 RESULTS_DIR_ENV = "COURSE_RESULTS_DIR"
+DECLARATIONS_DIR = Path(__file__).resolve().parent / "chapter_claims"
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_DECLARATION_KEYS = {"what", "fast", "full", "fmt", "unit", "reference", "range", "headline", "data"}
 
 
 class ClaimOutOfBandError(ValueError):
     """A claimed number fell outside the band stated for its profile."""
 
 
+class ClaimValueError(ValueError):
+    """A claimed value is not a finite real number in its natural range."""
+
+
+class StandInClaimError(ValueError):
+    """The full profile was asked to record a number measured on stand-in data."""
+
+
 class ClaimedText(str):
-    """The text of a checked claim; in a notebook it shows which check it passed.
+    """The text of a checked claim. A notebook shows the value alone; the check it
+    passed is kept in ``verdict``.
 
     Example:
         >>> text = ClaimedText("0.893", verdict="ch01_x = 0.893: in its fast-profile band ≥ 0.8")
@@ -63,7 +83,7 @@ class ClaimedText(str):
         return instance
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(f"✓ {self.verdict}")
+        printer.text(str(self))
 
 
 @dataclass(frozen=True)
@@ -129,74 +149,269 @@ class Band:
         return f"[{self.low:{fmt}}, {self.high:{fmt}}]"
 
 
-def _is_standin(data: Any) -> bool:
-    """True if ``data`` (a dataset or an iterable of them) is stand-in data."""
-    if data is None:
-        return False
-    if getattr(data, "is_standin", False):
-        return True
-    if isinstance(data, (list, tuple, set)):
-        return any(_is_standin(item) for item in data)
-    return False
+@dataclass(frozen=True)
+class Declaration:
+    """What a claim measures and the bands it must meet, declared once per chapter.
+
+    Example:
+        >>> d = Declaration("ch99_accuracy", fast=Band(0.8, None), full=Band(0.9, None))
+        >>> d.chapter, d.band("full").low
+        ('ch99', 0.9)
+    """
+
+    name: str
+    fast: Band
+    full: Band
+    what: str = ""
+    fmt: str = ".3f"
+    unit: str = ""
+    reference: str = ""
+    value_range: tuple[float | None, float | None] | None = None
+    headline: bool = False
+    data: tuple[str, ...] = ()
+
+    @property
+    def chapter(self) -> str:
+        """The ``chNN`` prefix of the name (``other`` if there is none)."""
+        return _chapter_of(self.name)
+
+    def band(self, profile: str) -> Band:
+        """The band for a profile name (``fast`` or ``full``)."""
+        if profile not in ("fast", "full"):
+            raise ValueError(f"Unknown profile {profile!r}: use 'fast' or 'full'.")
+        return self.fast if profile == "fast" else self.full
 
 
-def claim(
+_DECLARED: dict[str, Declaration] = {}
+_LOADED_FILES: set[str] = set()
+
+
+def declare(
     name: str,
-    value: float,
     *,
     fast: "Band | tuple[float | None, float | None]",
     full: "Band | tuple[float | None, float | None]",
+    what: str = "",
     fmt: str = ".3f",
     unit: str = "",
-    description: str = "",
     reference: str = "",
-    data: Any = None,
-    profile: Profile | None = None,
-    record: bool = True,
-    glue: bool = True,
-) -> "ClaimedText":
-    """Check a measured number against its band, record it, glue it; return its text.
-
-    The text is a :class:`ClaimedText`: a ``str`` that a notebook shows as the
-    check it passed (``✓ name = 0.893: in its fast-profile band ≥ 0.800``).
-
-    Args:
-        name: Unique key, lower-case letters, digits and ``_``; conventionally
-            ``chNN_what_metric``. The prose shows it with ``{glue:text}`name```.
-        value: The measured number.
-        fast: Band for the fast profile, a ``(low, high)`` pair (None = open end).
-        full: Band for the full profile.
-        fmt: Format spec used for the glued text and the results page.
-        unit: Appended to the text, e.g. ``" °C"``.
-        description: What was measured, for the results page.
-        reference: The published number it compares with, for the results page.
-        data: The dataset(s) it was measured on; stand-in data marks the claim.
-        profile: Defaults to the current profile (``COURSE_PROFILE``).
-        record: Append to the results record (off in unit tests).
-        glue: Glue the text for myst-nb (skipped where myst-nb is absent).
-
-    Raises:
-        ClaimOutOfBandError: the value is outside the band of this profile.
+    value_range: "tuple[float | None, float | None] | None" = None,
+    headline: bool = False,
+    data: "Iterable[str] | str" = (),
+) -> Declaration:
+    """Declare a claim in code (chapters use their YAML file; tests use this).
 
     Example:
-        >>> claim("demo_loss", 0.2, fast=(None, 0.5), full=(None, 0.3),
-        ...       record=False, glue=False, profile=get_profile("fast"))
-        '0.200'
+        >>> declare("demo_error", fast=(None, 3.0), full=(None, 2.5), unit=" °C").unit
+        ' °C'
     """
     if not _NAME_PATTERN.match(name):
         raise ValueError(
             f"Claim name {name!r} must use lower-case letters, digits and '_' only "
             "(for example 'ch01_dense_bigram_test_accuracy')."
         )
+    natural = None
+    if value_range is not None:
+        natural_band = Band.of(value_range)
+        natural = (natural_band.low, natural_band.high)
+    names = (data,) if isinstance(data, str) else tuple(data)
+    declared = Declaration(
+        name,
+        Band.of(fast),
+        Band.of(full),
+        what=what,
+        fmt=fmt,
+        unit=unit,
+        reference=reference,
+        value_range=natural,
+        headline=bool(headline),
+        data=names,
+    )
+    _DECLARED[name] = declared
+    return declared
+
+
+def load_declarations(path: Path) -> dict[str, Declaration]:
+    """Read one chapter's declaration file (YAML: claim name → fields); declare its claims.
+
+    Fields: ``what``, ``fast`` and ``full`` (``[low, high]``, ``null`` for an
+    open end), and optionally ``fmt``, ``unit``, ``reference``, ``range`` (the
+    natural range, e.g. ``[0, 1]`` for an accuracy), ``headline`` (shown first
+    on the results page) and ``data`` (names of the datasets the number rests on).
+
+    Example:
+        >>> "ch01_dense_bigram_test_accuracy" in load_declarations(DECLARATIONS_DIR / "ch01.yaml")
+        True
+    """
+    import yaml
+
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"Claim {name!r} needs a number, got {value!r}.") from None
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(content, dict):
+        raise ValueError(f"{path} must map claim names to their fields.")
+    declared = {}
+    for name, fields in content.items():
+        if not isinstance(fields, dict) or "fast" not in fields or "full" not in fields:
+            raise ValueError(f"{path}: claim {name!r} needs at least 'fast' and 'full' bands.")
+        unknown = set(fields) - _DECLARATION_KEYS
+        if unknown:
+            raise ValueError(
+                f"{path}: claim {name!r} has unknown field(s) {', '.join(sorted(unknown))}; "
+                f"the fields are {', '.join(sorted(_DECLARATION_KEYS))}."
+            )
+        if not str(name).startswith(path.stem + "_"):
+            raise ValueError(f"{path}: claim {name!r} must start with '{path.stem}_'.")
+        arguments = dict(fields)
+        arguments["value_range"] = arguments.pop("range", None)
+        declared[name] = declare(str(name), **arguments)
+    return declared
+
+
+def declaration(name: str) -> Declaration:
+    """The declaration of ``name``, reading its chapter's file on first use.
+
+    Example:
+        >>> declaration("demo_accuracy").full.low
+        0.9
+    """
+    if name not in _DECLARED:
+        chapter = _chapter_of(name)
+        path = DECLARATIONS_DIR / f"{chapter}.yaml"
+        if chapter not in _LOADED_FILES and path.is_file():
+            _LOADED_FILES.add(chapter)
+            load_declarations(path)
+    if name not in _DECLARED:
+        raise KeyError(
+            f"Claim {name!r} is not declared. Add it to course/chapter_claims/"
+            f"{_chapter_of(name)}.yaml with its 'what', 'fast' and 'full' bands."
+        )
+    return _DECLARED[name]
+
+
+def all_declarations() -> dict[str, Declaration]:
+    """Every claim the chapters' files declare (and any declared in code), by name.
+
+    Example:
+        >>> "demo_accuracy" in all_declarations()
+        True
+    """
+    for path in sorted(DECLARATIONS_DIR.glob("ch*.yaml")):
+        if path.stem not in _LOADED_FILES:
+            _LOADED_FILES.add(path.stem)
+            load_declarations(path)
+    return dict(sorted(_DECLARED.items()))
+
+
+def _is_standin(data: Any) -> bool:
+    """True if ``data`` (a dataset, or a container of datasets) is stand-in data."""
+    if data is None:
+        return False
+    if getattr(data, "is_standin", False) is True:
+        return True
+    if hasattr(data, "is_standin"):
+        return False
+    if isinstance(data, Mapping):
+        return any(_is_standin(item) for item in data.values())
+    if isinstance(data, (list, tuple, set, frozenset)):
+        return any(_is_standin(item) for item in data)
+    return False
+
+
+def rests_on_standin(declared: Declaration, data: Any = None) -> bool:
+    """Whether a claim's number rests on generated stand-in data.
+
+    True when ``data`` is or holds a stand-in dataset, or when this process
+    loaded a stand-in among the datasets the declaration names (among all
+    loaded datasets, if it names none).
+
+    Example:
+        >>> rests_on_standin(Declaration("x", Band(0, None), Band(0, None), data=("nothing",)))
+        False
+    """
+    if _is_standin(data):
+        return True
+    from course.data.loaders import loaded_datasets
+
+    loaded = loaded_datasets()
+    if declared.data:
+        loaded = [dataset for dataset in loaded if dataset.name in declared.data]
+    return any(dataset.is_standin for dataset in loaded)
+
+
+def as_claim_value(name: str, value: Any) -> float:
+    """``value`` as a finite float; bools, strings, NaN and infinities are refused.
+
+    NumPy scalars and one-element arrays or tensors are accepted.
+
+    Example:
+        >>> as_claim_value("x", 3)
+        3.0
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        raise ClaimValueError(
+            f"Claim {name!r} needs a real number, got {type(value).__name__} {value!r}."
+        )
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - whatever fails here is not a number
+        array = np.asarray(None)
+    if array.size != 1 or array.dtype.kind not in "iuf":
+        raise ClaimValueError(f"Claim {name!r} needs one real number, got {value!r}.")
+    number = float(array.reshape(()))
+    if not math.isfinite(number):
+        raise ClaimValueError(f"Claim {name!r} got {number}, which is not a finite number.")
+    return number
+
+
+def claim(
+    name: str,
+    value: Any,
+    *,
+    data: Any = None,
+    profile: Profile | None = None,
+    record: bool = True,
+    glue: bool = True,
+) -> "ClaimedText":
+    """Check a measured number against its declared band, record it, glue it; return its text.
+
+    Args:
+        name: A declared claim (see :func:`declaration`); the prose shows it
+            with ``{glue:text}`name```.
+        value: The measured number: a finite real (Python or NumPy scalar, or a
+            one-element array or tensor).
+        data: Optionally the dataset(s) it was measured on; stand-in data marks it.
+        profile: Defaults to the current profile (``COURSE_PROFILE``).
+        record: Append to the results record (off in unit tests).
+        glue: Glue the text for myst-nb and :func:`glued_markdown`.
+
+    Raises:
+        KeyError: the claim is not declared.
+        ClaimValueError: the value is not a finite real number in its natural range.
+        StandInClaimError: the full profile was asked to record a stand-in number.
+        ClaimOutOfBandError: the value is outside the band of this profile.
+
+    Example:
+        >>> _ = declare("demo_loss", fast=(None, 0.5), full=(None, 0.3), value_range=(0, None))
+        >>> claim("demo_loss", 0.2, record=False, glue=False, profile=get_profile("fast"))
+        '0.200'
+    """
+    declared = declaration(name)
+    number = as_claim_value(name, value)
+    if declared.value_range is not None and not Band(*declared.value_range).contains(number):
+        raise ClaimValueError(
+            f"{name} = {number!r} is outside its natural range {Band(*declared.value_range)}: "
+            "the measurement itself is wrong (a percentage instead of a fraction?)."
+        )
     profile = profile or get_profile()
-    bands = {"fast": Band.of(fast), "full": Band.of(full)}
-    band = bands[profile.name]
-    standin = _is_standin(data)
-    text = f"{number:{fmt}}{unit}"
+    band = declared.band(profile.name)
+    standin = rests_on_standin(declared, data)
+    if standin and profile.is_full:
+        raise StandInClaimError(
+            f"{name} rests on generated stand-in data; the full profile records real results only."
+        )
+    text = f"{number:{declared.fmt}}{declared.unit}"
     if standin:
         text += " (stand-in data, not a result)"
     within = band.contains(number)
@@ -211,10 +426,11 @@ def claim(
                 "within_band": within,
                 "profile": profile.name,
                 "standin": standin,
-                "description": description,
-                "reference": reference,
-                "unit": unit,
-                "fmt": fmt,
+                "description": declared.what,
+                "reference": declared.reference,
+                "unit": declared.unit,
+                "fmt": declared.fmt,
+                "headline": declared.headline,
                 "elapsed_s": round(profile.elapsed(), 1),
                 "run_id": profile.run_id,
                 **run_environment(),
@@ -225,28 +441,74 @@ def claim(
         glue_text(name, text)
     if not within:
         raise ClaimOutOfBandError(
-            f"{name} = {number:{fmt}}{unit} is outside its {profile.name}-profile band "
-            f"{band}. The prose would state a number the code no longer supports: "
+            f"{name} = {number:{declared.fmt}}{declared.unit} is outside its {profile.name}-profile "
+            f"band {band}. The prose would state a number the code no longer supports: "
             "look at what changed (data, profile sizes, model, seed) before moving the band."
         )
-    return ClaimedText(text, verdict=f"{name} = {text}: in its {profile.name}-profile band {band.format(fmt)}")
+    verdict = f"{name} = {text}: in its {profile.name}-profile band {band.format(declared.fmt)}"
+    return ClaimedText(text, verdict=verdict)
 
 
-def glue_text(name: str, text: str) -> None:
+# Every text glued in this process, so that notebooks without myst-nb (Colab)
+# can show the prose with this run's numbers filled in.
+GLUED: dict[str, str] = {}
+_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([a-z0-9_]+)(?::([^`]*))?`")
+
+
+def glue_text(name: str, text: Any) -> None:
     """Glue ``text`` under ``name`` for the prose (``{glue:text}`name```).
 
-    Use it for values that are configuration, not results (subset sizes, say);
-    results go through :func:`claim`. A no-op where myst-nb is not installed,
-    as on a bare Colab runtime, so chapters run there unchanged.
+    Use it for values that are configuration or cannot vary (subset sizes,
+    parameter counts); results go through :func:`claim`. Where myst-nb is not
+    installed, as on a bare Colab runtime, the text is only kept for
+    :func:`glued_markdown`.
 
     Example:
-        >>> glue_text("ch01_train_size", "8,000")  # doctest: +SKIP
+        >>> glue_text("ch01_train_size", "8,000")
+        >>> GLUED["ch01_train_size"]
+        '8,000'
     """
+    GLUED[name] = str(text)
     try:
         from myst_nb import glue
     except ImportError:
         return
-    glue(name, text, display=False)
+    glue(name, str(text), display=False)
+
+
+def glued_markdown(markdown: str) -> str:
+    """``markdown`` with every ``{glue:text}`name``` role replaced by the glued text.
+
+    Example:
+        >>> glue_text("demo_size", "8,000")
+        >>> glued_markdown("uses {glue:text}`demo_size` reviews")
+        'uses 8,000 reviews'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        name, fmt = match.group(1), match.group(2)
+        if name not in GLUED:
+            raise KeyError(f"Nothing was glued as {name!r}: run the cells above this one first.")
+        text = GLUED[name]
+        if fmt:
+            try:
+                return format(float(text), fmt)
+            except ValueError:
+                return text
+        return text
+
+    return _GLUE_ROLE.sub(replace, markdown)
+
+
+def show_markdown(markdown: str) -> None:
+    """Display prose with this run's glued numbers filled in (the Colab edition's text).
+
+    Example:
+        >>> show_markdown("plain text")  # doctest: +SKIP
+    """
+    from IPython.display import Markdown, display
+
+    display(Markdown(glued_markdown(markdown)))
 
 
 def results_dir() -> Path:
@@ -293,7 +555,7 @@ def append_record(entry: dict[str, Any], *, profile: str) -> Path:
     path = record_path(profile)
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **entry}
-    line = json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"
+    line = json.dumps(entry, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     with path.open("a", encoding="utf-8") as record_file:
         record_file.write(line)  # one write per line: concurrent runs never interleave halves
     return path
