@@ -102,6 +102,7 @@ def execute_chapter(source: Path, profile: str, *, root: Path = ROOT) -> float:
         notebook,
         timeout=None,
         kernel_name="python3",
+        record_timing=False,  # per-cell timestamps would change the cache's hash
         resources={"metadata": {"path": str(source.parent)}},
     )
     started = time.monotonic()

@@ -27,16 +27,135 @@ def test_build_notebooks_writes_colab_ready_ipynb(tmp_path):
     assert not list(tmp_path.rglob("*.part"))
 
 
-def test_student_edition_has_no_solutions(tmp_path):
-    full = colab.build_notebooks(tmp_path / "full")[0].read_text()
+@pytest.mark.parametrize("student", [False, True], ids=["teacher", "student"])
+def test_no_myst_is_left_in_either_edition(tmp_path, student):
+    """Colab renders plain Markdown: a role or directive left over shows as raw text."""
+    for path in colab.build_notebooks(tmp_path, student=student):
+        notebook = json.loads(path.read_text())
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "markdown":
+                text = "".join(cell["source"])
+                assert not colab.MYST_LEFTOVER.search(text), f"{path.name}: {text[:300]}"
+
+
+def test_student_edition_has_no_solutions_and_the_teacher_edition_folds_them(tmp_path):
+    teacher = colab.build_notebooks(tmp_path / "teacher")[0].read_text()
     student = colab.build_notebooks(tmp_path / "student", student=True)[0].read_text()
-    assert "solution-start" in full and "solution-start" not in student
-    assert "exercise-start" in student
+    assert "<summary><b>Solution</b></summary>" in teacher
+    assert "<summary><b>Solution</b></summary>" not in student
+    assert "### Exercise 1" in student and "### Exercise 1" in teacher
+    assert '# check(\\"text-vectorization.1\\"' in student
 
 
-def test_strip_solutions_needs_matching_ends():
-    with pytest.raises(ValueError, match="no matching"):
-        colab.strip_solutions("```{solution-start} x\n```\ncode")
+BOOK_CONFIG = "title: T\nrepository:\n  url: https://github.com/o/r\nhtml:\n  baseurl: https://o.github.io/r/\n"
+CHAPTER = """---
+jupytext:
+  text_representation: {extension: .md, format_name: myst}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+
+# 1. Tiny
+
+(tiny-start)=
+This run uses {glue:text}`ch01_size` reviews; see {ref}`the start <tiny-start>`
+and {doc}`02_other`, with {math}`x^2` and $y$.
+
+Plain paragraph.
+
+```{note}
+Mind the gap.
+```
+
+```{code-cell} ipython3
+:tags: [remove-input]
+
+print("hidden on the page")
+```
+
+```{exercise-start}
+:label: tiny-1
+```
+
+**Do it.** Answer.
+
+```{exercise-end}
+```
+
+```{solution-start} tiny-1
+:class: dropdown
+```
+
+Because.
+
+```{code-cell} ipython3
+answer = 1
+check("tiny.1", answer)
+```
+
+```{solution-end}
+```
+"""
+
+
+@pytest.fixture
+def tiny_book(tmp_path):
+    (tmp_path / "_config.yml").write_text(BOOK_CONFIG)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "01_tiny.md").write_text(CHAPTER)
+    return tmp_path
+
+
+def test_each_construct_has_its_colab_form(tiny_book):
+    source = tiny_book / "book" / "01_tiny.md"
+    cells = colab.to_notebook(source, root=tiny_book).cells
+    texts = [cell.source for cell in cells]
+    glued = next(cell for cell in cells if "show_markdown" in cell.source)
+    assert glued.cell_type == "code" and glued.metadata["cellView"] == "form"
+    assert "[the start](https://o.github.io/r/book/01_tiny.html#tiny-start)" in glued.source
+    assert "[02_other](https://o.github.io/r/book/02_other.html)" in glued.source
+    assert "$x^2$ and $y$" in glued.source
+    plain = next(cell for cell in cells if "Plain paragraph." in cell.source)
+    assert plain.cell_type == "markdown"  # prose without numbers stays Markdown
+    assert "Plain paragraph." not in glued.source
+    assert "> **Note.** Mind the gap." in plain.source
+    hidden = next(cell for cell in cells if "hidden on the page" in cell.source)
+    assert hidden.metadata["cellView"] == "form"
+    assert any(text.startswith("### Exercise 1\n\n**Do it.**") for text in texts)
+    assert any('# check("tiny.1", answer)' in text for text in texts)
+    details = next(text for text in texts if text.startswith("<details>"))
+    assert "Because." in details and "answer = 1" in details
+    student = [cell.source for cell in colab.to_notebook(source, student=True, root=tiny_book).cells]
+    assert not any("<details>" in text or "answer = 1" in text for text in student)
+
+
+def test_glued_prose_shows_this_runs_numbers():
+    from course.claims import glue_text, glued_markdown
+
+    glue_text("ch99_size", "8,000")
+    assert glued_markdown("uses {glue:text}`ch99_size` reviews") == "uses 8,000 reviews"
+    with pytest.raises(KeyError, match="run the cells above"):
+        glued_markdown("{glue:text}`ch99_never_glued`")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("```{literalinclude} ../course/text.py\n```", "literalinclude"),
+        ("see {py:func}`x`", "py:func"),
+    ],
+)
+def test_unknown_myst_stops_the_conversion(tiny_book, markdown, message):
+    source = tiny_book / "book" / "01_tiny.md"
+    source.write_text(CHAPTER + "\n" + markdown + "\n")
+    with pytest.raises(ValueError, match=message):
+        colab.to_notebook(source, root=tiny_book)
+
+
+def test_an_unclosed_solution_is_an_error(tiny_book):
+    source = tiny_book / "book" / "01_tiny.md"
+    source.write_text(CHAPTER.split("```{solution-end}")[0])
+    with pytest.raises(ValueError, match="not closed"):
+        colab.to_notebook(source, root=tiny_book)
 
 
 def test_colab_button_is_rewritten_to_the_notebook():
@@ -90,3 +209,11 @@ def test_package_fingerprint_follows_the_sources(tmp_path):
     first = sphinx_extension.package_fingerprint(tmp_path)
     (tmp_path / "a.py").write_text("x = 2\n")
     assert sphinx_extension.package_fingerprint(tmp_path) != first
+
+
+def test_package_fingerprint_follows_the_profile_and_the_claim_declarations(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    fast = sphinx_extension.package_fingerprint(tmp_path, profile="fast")
+    assert sphinx_extension.package_fingerprint(tmp_path, profile="full") != fast
+    (tmp_path / "ch01.yaml").write_text("ch01_x: {fast: [0, null], full: [0, null]}\n")
+    assert sphinx_extension.package_fingerprint(tmp_path, profile="fast") != fast
