@@ -613,34 +613,35 @@ def _chapter_of(name: str) -> str:
     return match.group(1) if match else "other"
 
 
-def results_table(profile: str) -> "Any":
-    """The claims of each chapter's latest run as a pandas DataFrame for the results page.
+def _shown_value(entry: dict[str, Any] | None) -> str:
+    """A recorded claim as the results page shows it (stand-ins never show a value)."""
+    if entry is None:
+        return ""
+    if entry.get("standin"):
+        return "stand-in data: not a result"
+    shown = f"{entry['value']:{entry.get('fmt', '.3f')}}{entry.get('unit', '')}"
+    return shown if entry.get("within_band", True) else shown + " (OUT OF BAND)"
 
-    Stand-in claims keep their row but never their value: it is not a result.
+
+def results_table(profile: str) -> Any:
+    """The claims of each chapter's latest run in a profile, as a pandas DataFrame.
 
     Example:
-        >>> results_table("full").columns[:3].tolist()  # doctest: +SKIP
+        >>> results_table("fast").columns[:3].tolist()
         ['claim', 'what', 'value']
     """
     import pandas as pd
 
     rows = []
     for entry in latest_run_records(profile):
+        low, high = entry.get("band") or [None, None]
         fmt = entry.get("fmt", ".3f")
-        low_high = entry.get("band") or [None, None]
-        band = Band(*low_high).format(fmt) if any(end is not None for end in low_high) else ""
-        if entry.get("standin"):
-            shown = "stand-in data: not a result"
-        else:
-            shown = f"{entry['value']:{fmt}}{entry.get('unit', '')}"
-            if not entry.get("within_band"):
-                shown += " (OUT OF BAND)"
         rows.append(
             {
                 "claim": entry["name"],
                 "what": entry.get("description", ""),
-                "value": shown,
-                "band": band,
+                "value": _shown_value(entry),
+                "band": Band(low, high).format(fmt) if (low, high) != (None, None) else "",
                 "reference": entry.get("reference", ""),
                 "run": _describe_run(entry),
                 "elapsed_s": entry.get("elapsed_s", 0.0),
@@ -650,38 +651,62 @@ def results_table(profile: str) -> "Any":
     return pd.DataFrame(rows, columns=columns)
 
 
-def results_markdown(profile: str) -> str:
-    """The results page's section for one profile: a Markdown table per chapter.
-
-    Example:
-        >>> results_markdown("full").startswith("## Full profile")  # doctest: +SKIP
-        True
-    """
-    table = results_table(profile)
-    lines = [f"## {profile.capitalize()} profile", ""]
-    if table.empty:
-        return "\n".join(lines + [f"No {profile}-profile run has been recorded yet."])
-    chapters = table["claim"].map(_chapter_of)
-    for chapter, rows in table.groupby(chapters, sort=True):
-        lines += [f"### Chapter {chapter[2:].lstrip('0')}" if chapter != "other" else "### Other", ""]
-        lines += ["| what | value | band | published reference |", "| --- | --- | --- | --- |"]
-        for row in rows.itertuples():
-            what = f"{row.what}<br>`{row.claim}`" if row.what else f"`{row.claim}`"
-            lines.append(f"| {what} | {row.value} | {row.band} | {row.reference} |")
-        last_measured = rows.loc[rows["elapsed_s"].astype(float).idxmax()]
-        lines += ["", f"Run: {last_measured['run']}.", ""]
-    return "\n".join(lines)
-
-
-def _describe_run(entry: dict[str, Any]) -> str:
-    versions = entry.get("versions", {})
+def _describe_run(entry: dict[str, Any], seconds: float | None = None) -> str:
+    """When and on what a recorded claim was measured, e.g. ``2026-11-30, 2 CPU cores, 173 s``."""
     hardware = entry.get("hardware", {})
     device = ", ".join(hardware.get("gpus", [])) or f"{hardware.get('cpus', '?')} CPU cores"
-    return (
-        f"{entry.get('recorded_at', '')[:10]}, {device}, keras {versions.get('keras', '?')}, "
-        f"TensorFlow {versions.get('tensorflow', '?')}, "
-        f"{entry.get('elapsed_s', '?')} s into the chapter"
-    )
+    run_time = f", chapter ran {seconds:.0f} s" if seconds is not None else ""
+    return f"{entry.get('recorded_at', '')[:10]}, {device}{run_time}"
+
+
+def _full_cell(entry: dict[str, Any] | None, seconds: float | None) -> str:
+    if entry is None:
+        return "not yet measured"
+    return f"{_shown_value(entry)} (measured {_describe_run(entry, seconds)})"
+
+
+def results_markdown() -> str:
+    """The results page: headline results with their published references, then checked facts.
+
+    Every declared claim is listed, by chapter, with the value of the latest
+    fast-profile run and either the measured full-profile value (date,
+    hardware, the chapter's run time) or "not yet measured".
+
+    Example:
+        >>> results_markdown().startswith("## Headline results")
+        True
+    """
+    from course.timings import latest_timings
+
+    latest = {
+        profile: {entry["name"]: entry for entry in latest_run_records(profile)}
+        for profile in ("fast", "full")
+    }
+    full_seconds = {
+        "ch" + chapter[:2]: entry["seconds"] for chapter, entry in latest_timings("full").items()
+    }
+    declared = all_declarations()
+    lines: list[str] = []
+    for headline, title in ((True, "Headline results"), (False, "Checked facts")):
+        lines += [f"## {title}", ""]
+        chosen = [item for item in declared.values() if item.headline == headline]
+        if not chosen:
+            lines += ["None declared yet.", ""]
+        chapters = sorted({item.chapter for item in chosen})
+        for chapter in chapters:
+            lines += [f"### Chapter {chapter[2:].lstrip('0')}", ""]
+            lines += [
+                "| what | fast profile | full profile | full band | published reference |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+            for item in (item for item in chosen if item.chapter == chapter):
+                fast = _shown_value(latest["fast"].get(item.name)) or "not run"
+                full = _full_cell(latest["full"].get(item.name), full_seconds.get(chapter))
+                what = f"{item.what}<br>`{item.name}`" if item.what else f"`{item.name}`"
+                band = item.full.format(item.fmt)
+                lines.append(f"| {what} | {fast} | {full} | {band} | {item.reference} |")
+            lines.append("")
+    return "\n".join(lines)
 
 
 def run_environment() -> dict[str, Any]:

@@ -9,15 +9,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_MIRROR = ROOT.parent / "shared" / "data"
 
-# How long each chapter may take to execute in the fast profile on 2 CPU cores.
-FAST_PROFILE_BUDGET_S = {
-    "01_text_vectorization": 180,
-    "02_word_embeddings": 240,
-    "03_word2vec": 240,
-    "04_recurrent_networks": 300,
-}
-
-
 def chapter_environment() -> dict[str, str]:
     """The environment chapters run in under test: fast profile unless told otherwise,
     the shared mirror when it is beside the checkout, results recorded in the checkout."""

@@ -1,9 +1,10 @@
 """The book builds with warnings as errors, with the README's own command.
 
-The build executes every chapter (myst-nb, cached), so this also proves the
-prose's glued numbers exist. Then the HTML is checked for what readers rely
-on: the profile note, the glued numbers, hidden solutions, the Colab button
-and the notebook it opens, and the results page.
+This build is where CI executes every chapter, once (myst-nb, cache mode, with
+``nb_execution_raise_on_error``): a failing cell or a claim outside its band
+fails the build, and so this test. The tests below read what it produced: the
+HTML (profile note, glued numbers, folded solutions, the Colab button and the
+notebook it opens, the results page), the results record and the timings.
 """
 
 from __future__ import annotations
@@ -83,7 +84,35 @@ def test_colab_button_opens_a_generated_notebook(built_book, source):
     assert "".join(first_code["source"]) == setup_cell_source(config["repository"]["url"])
 
 
-def test_results_page_lists_the_fast_claims(built_book):
+@pytest.mark.parametrize("source", chapter_sources(), ids=lambda source: source.stem)
+def test_every_declared_claim_of_a_chapter_was_checked(built_book, source):
+    from course.claims import all_declarations, read_records
+
+    chapter = "ch" + source.stem[:2]
+    declared = {name for name, item in all_declarations().items() if item.chapter == chapter}
+    assert declared, f"{chapter} declares no claims in course/chapter_claims/{chapter}.yaml"
+    recorded = {entry["name"]: entry for entry in read_records("fast")}
+    missing = sorted(declared - set(recorded))
+    assert not missing, f"declared but never claimed by {source.name}: {missing}"
+    assert all(recorded[name]["within_band"] for name in declared)
+
+
+def test_the_build_timed_each_chapter_it_executed(built_book):
+    from course.timings import latest_timings
+
+    timed = latest_timings("fast")
+    assert set(timed) == {source.stem for source in chapter_sources()}
+    assert all(entry["seconds"] > 0 for entry in timed.values())
+
+
+def test_results_page_leads_with_headlines_and_says_what_is_measured(built_book):
     html = page("book/results")
     assert "ch01_dense_bigram_test_accuracy" in html
-    assert "Fast profile" in html
+    assert html.index("Headline results") < html.index("Checked facts")
+    assert "not yet measured" in html or "measured" in html
+
+
+def test_student_edition_is_written_beside_the_colab_notebooks(built_book):
+    for source in chapter_sources():
+        student = (ROOT / "_build" / "student" / "book" / f"{source.stem}.ipynb").read_text()
+        assert "<summary><b>Solution</b></summary>" not in student
