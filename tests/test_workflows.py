@@ -6,7 +6,7 @@
 * ``.github/workflows/gpu-full.yml``: on the self-hosted GPU runner, by hand
   (chapters to choose) or weekly, the full profile of the chapters, the book
   built in the full profile, and four artifacts: ``results/full.jsonl``,
-  ``results/timings.jsonl``, the HTML book and the Colab notebooks.
+  ``results/timings-full.jsonl``, the HTML book and the Colab notebooks.
 
 Schema validation uses ``check-jsonschema --builtin-schema
 vendor.github-workflows``: the schema ships inside that package, so the test
@@ -244,7 +244,7 @@ def test_gpu_workflow_uploads_the_four_artifacts_after_the_runs():
     (job,) = workflow["jobs"].values()
     uploads = action_steps(workflow, "actions/upload-artifact")
     paths = {step["with"]["path"]: step for step in uploads}
-    for path in ["results/full.jsonl", "results/timings.jsonl", "_build/html", "_build/colab"]:
+    for path in ["results/full.jsonl", "results/timings-full.jsonl", "_build/html", "_build/colab"]:
         assert path in paths, f"{path} is not uploaded"
     names = [step["with"]["name"] for step in uploads]
     assert len(set(names)) == len(names), "artifact names must differ"
