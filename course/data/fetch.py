@@ -3,22 +3,35 @@
 :func:`fetch` looks in three places, in this order:
 
 1. the **cache**, ``<data home>/<filename>``, where earlier downloads live.
-   The data home is ``$COURSE_DATA_HOME`` or ``~/course_data``;
+   The data home is ``$COURSE_DATA_HOME`` or ``~/course_data``. A cached file
+   is checked against its registered size and SHA-256 (hashed once per size
+   and modification time in a process); a copy that does not match is
+   deleted, with a warning, and fetched again;
 2. every **mirror** folder named in ``$COURSE_DATA_MIRROR`` (several folders are
    separated by ``os.pathsep``). A mirror file is verified (size and SHA-256) and
    then used where it is: it is never copied, moved or deleted, because a mirror
-   may be a read-only classroom share;
+   may be a read-only classroom share. A wrong copy is skipped with a warning
+   naming it, and the search goes on;
 3. a **download** from the registered URL, into a uniquely named ``.part`` file
    in the data home that is verified before it is moved into place. Setting
    ``$COURSE_DATA_OFFLINE`` to any non-empty value switches downloads off.
+   ``$COURSE_DATA_DEADLINE`` (seconds) bounds a whole download; a server slower
+   than :data:`MIN_BYTES_PER_SECOND` is abandoned.
 
-Nothing half-written is ever left in the cache: a failed, interrupted or bad
-download is deleted, and :func:`extract` unpacks into a temporary folder that
-replaces the final one only when complete.
+Processes that share a data home take turns: a lock file per dataset, in
+``<data home>/.locks``, lets exactly one of them download or extract while the
+others wait, then read its result. Nothing half-written is ever visible: a
+download is renamed into place once verified; :func:`extract` unpacks into a
+temporary folder, writes a manifest (every file's name and size) and its
+marker inside, and renames it into place. A later call checks the folder
+against its manifest and extracts again if a file is missing or cut short.
+Temporary files left by a killed process are removed by the next fetch of the
+same dataset.
 
 Errors all derive from :class:`DataError`, a ``RuntimeError``: the data could
 not be had, or is not what the registry says. :class:`UnknownDatasetError` is
-also a ``ValueError``, since a misspelt name is a wrong argument.
+also a ``ValueError``, since a misspelt name is a wrong argument;
+:class:`CacheError` says that the data home cannot be used, and how to fix it.
 
 Example:
     >>> lookup("mnist").filename
@@ -30,15 +43,21 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
 import functools
 import gzip
 import hashlib
 import http.client
 import json
+import math
 import os
 import posixpath
+import re
+import secrets
 import shutil
+import sys
 import tarfile
 import tempfile
 import time
@@ -47,9 +66,12 @@ import urllib.request
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
+
+import filelock
 
 from course.data.registry import REGISTRY, MirrorVariant, RemoteFile
 
@@ -57,13 +79,28 @@ DATA_HOME_ENV = "COURSE_DATA_HOME"
 DEFAULT_DATA_HOME = "~/course_data"
 MIRROR_ENV = "COURSE_DATA_MIRROR"
 OFFLINE_ENV = "COURSE_DATA_OFFLINE"
+DEADLINE_ENV = "COURSE_DATA_DEADLINE"
+DEFAULT_DEADLINE_SECONDS = 3 * 3600.0
+MIN_BYTES_PER_SECOND = 4096
+MIN_RATE_GRACE_SECONDS = 60.0
 MARKER_FILENAME = ".course-extracted.json"
+LOCK_FOLDER = ".locks"
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
+ARCHIVE_MAX_EXPANSION = 100  # an archive may unpack to at most this many times its own size ...
+ARCHIVE_MIN_BYTES_CAP = 10 * 2**20  # ... or this many bytes, whichever is more
+ARCHIVE_BYTES_PER_MEMBER = 100  # at most one member per this many archive bytes ...
+ARCHIVE_MIN_MEMBERS_CAP = 20_000  # ... or this many members, whichever is more
 CHUNK_SIZE = 1 << 20
 BACKOFF_SECONDS = 0.5
 USER_AGENT = "dl-text-sequences-course/0.1 (python-urllib)"
 
 Source = Literal["cache", "mirror", "download"]
+
+_PROCESS_START = time.time()  # temporary files older than this belong to an earlier run
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_TEMPORARY = re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.(?:part|extracting|replaced)$")
+_WARNED_MISSING_MIRRORS: set[Path] = set()
 
 
 # ----------------------------------------------------------------- errors
@@ -93,12 +130,32 @@ class UnsafeArchiveError(CorruptArchiveError):
     """An archive member would be written outside its extraction folder."""
 
 
+class ArchiveTooLargeError(CorruptArchiveError):
+    """An archive would unpack to more members or bytes than allowed."""
+
+
+class IncompleteExtractionError(CorruptArchiveError):
+    """An extracted folder lacks files its archive held, or holds them cut short."""
+
+
+class CacheError(DataError):
+    """The data home cannot be used: not a folder, not writable, or full."""
+
+
 class DataUnavailableError(DataError):
     """A loader could not get the data and may not use a stand-in."""
 
 
 class UnverifiedFileWarning(UserWarning):
     """A file was accepted without a SHA-256 check: none is recorded for it."""
+
+
+class SkippedCopyWarning(UserWarning):
+    """A copy of a file was wrong or incomplete and was skipped, deleted or redone."""
+
+
+class MissingMirrorWarning(UserWarning):
+    """A folder named in ``$COURSE_DATA_MIRROR`` does not exist."""
 
 
 # ------------------------------------------------------------ where things live
@@ -140,6 +197,9 @@ def data_home(path: str | os.PathLike[str] | None = None) -> Path:
 
     ``path`` wins; otherwise ``$COURSE_DATA_HOME``; otherwise ``~/course_data``.
 
+    Raises:
+        CacheError: the path is a file, or the folder cannot be created.
+
     Example:
         >>> import tempfile
         >>> folder = tempfile.mkdtemp()
@@ -148,7 +208,22 @@ def data_home(path: str | os.PathLike[str] | None = None) -> Path:
     """
     chosen = path if path is not None else (os.environ.get(DATA_HOME_ENV) or DEFAULT_DATA_HOME)
     home = Path(chosen).expanduser()
-    home.mkdir(parents=True, exist_ok=True)
+    if home.is_dir():
+        return home
+    if home.exists():
+        raise CacheError(
+            f"The data folder {home} is a file, not a folder ({_home_origin(path)}). "
+            f"Set {DATA_HOME_ENV} to a folder (it is created if missing), or move the file away."
+        )
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise CacheError(
+            f"The data folder {home} ({_home_origin(path)}) cannot be created: part of its path is a file. "
+            f"Set {DATA_HOME_ENV} to a folder."
+        ) from None
+    except OSError as error:
+        raise _cache_error(home, error, "create the folder", path) from error
     return home
 
 
@@ -158,13 +233,30 @@ _data_home = data_home  # fetch() and extract() take a parameter of the same nam
 def mirror_dirs() -> list[Path]:
     """The existing folders named in ``$COURSE_DATA_MIRROR``, in order.
 
+    A named folder that does not exist is left out, with a
+    :class:`MissingMirrorWarning` the first time.
+
     Example:
         >>> all(folder.is_dir() for folder in mirror_dirs())
         True
     """
+    existing = []
+    for folder in _mirror_entries():
+        if folder.is_dir():
+            existing.append(folder)
+        elif folder not in _WARNED_MISSING_MIRRORS:
+            _WARNED_MISSING_MIRRORS.add(folder)
+            warnings.warn(
+                f"The mirror folder {folder} does not exist; it is named in {MIRROR_ENV} and was skipped.",
+                MissingMirrorWarning,
+                stacklevel=2,
+            )
+    return existing
+
+
+def _mirror_entries() -> list[Path]:
     value = os.environ.get(MIRROR_ENV, "")
-    folders = [Path(entry.strip()).expanduser() for entry in value.split(os.pathsep) if entry.strip()]
-    return [folder for folder in folders if folder.is_dir()]
+    return [Path(entry.strip()).expanduser() for entry in value.split(os.pathsep) if entry.strip()]
 
 
 def lookup(name: RemoteFile | str) -> RemoteFile:
@@ -200,34 +292,241 @@ def fetch(
     progress: bool = True,
     retries: int = 3,
     timeout: float = 30.0,
+    deadline: float | None = None,
     accept_variants: bool = True,
 ) -> FetchedFile:
     """A verified local copy of ``remote``: from the cache, a mirror, or a download.
 
     ``retries`` is the number of further attempts after a failed download
     (connection errors, timeouts, HTTP 5xx, cut-off transfers), with a short
-    growing pause between them. ``accept_variants=False`` ignores the
-    non-canonical mirror copies listed in the registry.
+    growing pause between them. ``timeout`` bounds each network read;
+    ``deadline`` (seconds, default ``$COURSE_DATA_DEADLINE`` or three hours)
+    bounds the whole download, every attempt included. ``accept_variants=False``
+    ignores the non-canonical mirror copies listed in the registry.
 
     Raises:
+        TypeError, ValueError: an argument of the wrong type or value.
         UnknownDatasetError: ``remote`` names no registered dataset.
-        ChecksumError: a download, or a mirror file, is not the registered file.
+        ChecksumError: a download is not the registered file, or the only
+            copies found (in a mirror) are wrong ones.
         DownloadError: the file is nowhere local and could not be downloaded.
+        CacheError: the data home cannot be used (not a folder, read-only, full).
 
     Example:
+        >>> fetch(Path("imdb"))
+        Traceback (most recent call last):
+        ...
+        TypeError: fetch() takes a dataset name or a RemoteFile, not PosixPath('imdb')
         >>> fetched = fetch("imdb")  # doctest: +SKIP
         >>> fetched.path.name, fetched.source  # doctest: +SKIP
         ('aclImdb_v1.tar.gz', 'mirror')
     """
+    _check_fetch_arguments(remote, data_home, progress, retries, timeout, deadline, accept_variants)
     remote = lookup(remote)
     home = _data_home(data_home)
+    limit = _deadline(deadline)
+    with _dataset_lock(home, remote.name) as locked:
+        if locked:
+            _remove_stale(home, _temporary_bases(remote))
+        cached = _from_cache(remote, home, writable=locked)
+        if cached is not None:
+            return cached
+        mirrored, bad_copies = _find_in_mirrors(remote, accept_variants=accept_variants)
+        if mirrored is not None:
+            return mirrored
+        try:
+            return _download(remote, home, progress=progress, retries=retries, timeout=timeout, deadline=limit)
+        except DownloadError as error:
+            if bad_copies:
+                raise ChecksumError(_only_bad_copies_message(remote, bad_copies, error)) from error
+            raise
+
+
+# ------------------------------------------------------------------ arguments
+
+
+def _check_fetch_arguments(
+    remote: object,
+    data_home: object,
+    progress: object,
+    retries: object,
+    timeout: object,
+    deadline: object,
+    accept_variants: object,
+) -> None:
+    """Raise TypeError or ValueError, with a one-line message, for a wrong argument."""
+    if not isinstance(remote, (str, RemoteFile)):
+        shown = repr(remote) if isinstance(remote, os.PathLike) else type(remote).__name__
+        raise TypeError(f"fetch() takes a dataset name or a RemoteFile, not {shown}")
+    if data_home is not None and not isinstance(data_home, (str, os.PathLike)):
+        raise TypeError(f"data_home must be a folder path or None, not {type(data_home).__name__}")
+    for name, value in (("progress", progress), ("accept_variants", accept_variants)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, not {value!r}")
+    if isinstance(retries, bool) or not isinstance(retries, int):
+        raise TypeError(f"retries must be a whole number >= 0, not {retries!r}")
+    if retries < 0:
+        raise ValueError(f"retries must be a whole number >= 0, not {retries!r}")
+    for name, value in (("timeout", timeout), ("deadline", deadline)):
+        if name == "deadline" and value is None:
+            continue
+        _check_seconds(name, value)
+
+
+def _check_seconds(name: str, value: object) -> float:
+    """``value`` as a positive, finite number of seconds, or TypeError/ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a positive number of seconds, not {value!r}")
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+class _Deadline(NamedTuple):
+    """When a download must be over (``time.monotonic()``), and where the limit came from."""
+
+    seconds: float
+    origin: str
+    end: float
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def describe(self) -> str:
+        return f"the deadline of {self.seconds:g} s ({self.origin})"
+
+
+def _deadline(seconds: float | None) -> _Deadline:
+    if seconds is not None:
+        origin = f"the deadline argument; {DEADLINE_ENV} sets it for every download"
+    elif os.environ.get(DEADLINE_ENV, "").strip():
+        text = os.environ[DEADLINE_ENV].strip()
+        try:
+            seconds = _check_seconds(DEADLINE_ENV, float(text))
+        except ValueError:
+            raise ValueError(f"{DEADLINE_ENV} must be a positive number of seconds, not {text!r}") from None
+        origin = f"set by {DEADLINE_ENV}; raise it to allow slower downloads"
+    else:
+        seconds = DEFAULT_DEADLINE_SECONDS
+        origin = f"the default; set {DEADLINE_ENV} to more seconds to allow slower downloads"
+    return _Deadline(float(seconds), origin, time.monotonic() + float(seconds))
+
+
+# ------------------------------------------------------ locks and stale files
+
+
+@contextlib.contextmanager
+def _dataset_lock(home: Path, name: str) -> Iterator[bool]:
+    """Hold the lock of dataset ``name`` in ``home``; yield whether the cache is writable.
+
+    Where the lock file cannot be created because the data home is read-only,
+    nothing can be written anyway: the caller goes on without the lock, reading
+    only, and yields False.
+    """
+    lock = _acquire_lock(home, name)
+    try:
+        yield lock is not None
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _acquire_lock(home: Path, name: str) -> filelock.FileLock | None:
+    path = home / LOCK_FOLDER / f"{name}.lock"
+    try:
+        path.parent.mkdir(exist_ok=True)
+        lock = filelock.FileLock(str(path))
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            print(f"Waiting for another process to finish fetching {name} (lock file {path}) ...", file=sys.stderr)
+            lock.acquire()
+    except OSError as error:
+        if error.errno in _READ_ONLY_ERRNOS:
+            return None
+        raise _cache_error(home, error, f"create the lock file {path.name}") from error
+    return lock
+
+
+def _temporary_bases(remote: RemoteFile) -> set[str]:
+    """The names whose temporary files belong to ``remote``: its files and archive folders."""
+    filenames = {remote.filename, *(variant.filename for variant in remote.variants)}
+    folders = {archive_folder_name(name) for name in filenames if name.endswith(ARCHIVE_SUFFIXES)}
+    return filenames | folders
+
+
+def _remove_stale(home: Path, bases: Iterable[str]) -> None:
+    """Delete ``.part``, ``.extracting`` and ``.replaced`` leftovers of ``bases`` whose run is over.
+
+    Call only while holding the dataset's lock: no live fetch of the dataset
+    can then be writing them.
+    """
+    bases = set(bases)
+    for path in home.iterdir():
+        match = _TEMPORARY.match(path.name)
+        if match is None or match["base"] not in bases or not _is_stale(path, int(match["pid"])):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _is_stale(path: Path, pid: int) -> bool:
+    """Whether the process that made ``path`` is dead, or it predates this process."""
+    if pid == os.getpid():
+        return False
+    try:
+        older = path.lstat().st_mtime < _PROCESS_START
+    except OSError:
+        return False
+    return older or not _process_alive(pid)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+# ---------------------------------------------------------- cache and mirrors
+
+
+def _from_cache(remote: RemoteFile, home: Path, *, writable: bool) -> FetchedFile | None:
+    """The cached copy if it matches the registry; a wrong one is deleted, with a warning."""
     cached = home / remote.filename
-    if cached.is_file() and (remote.size is None or cached.stat().st_size == remote.size):
+    if not cached.is_file():
+        return None
+    problem = _mismatch(cached, remote.size, remote.sha256)
+    if problem is None:
         return FetchedFile(cached, "cache", remote)
-    mirrored = _find_in_mirrors(remote, accept_variants=accept_variants)
-    if mirrored is not None:
-        return mirrored
-    return _download(remote, home, progress=progress, retries=retries, timeout=timeout)
+    if writable:
+        with contextlib.suppress(FileNotFoundError):
+            cached.unlink()
+        action = "it was deleted and is fetched again"
+    else:
+        action = "it could not be deleted (the folder is read-only) and is ignored"
+    warnings.warn(
+        f"The cached copy {cached} is not {remote.filename} as registered ({problem}); {action}.",
+        SkippedCopyWarning,
+        stacklevel=4,
+    )
+    return None
+
+
+def _mismatch(path: Path, size: int | None, sha256: str | None) -> str | None:
+    """How ``path`` differs from a registered size and SHA-256, or None."""
+    actual_size = path.stat().st_size
+    if size is not None and actual_size != size:
+        return f"size {actual_size:,} bytes, {size:,} expected"
+    if sha256 is not None and (actual := _sha256_of(path)) != sha256:
+        return f"sha256 {actual}, {sha256} expected"
+    return None
 
 
 class _Candidate(NamedTuple):
@@ -239,11 +538,13 @@ class _Candidate(NamedTuple):
     variant: MirrorVariant | None
 
 
-def _find_in_mirrors(remote: RemoteFile, *, accept_variants: bool) -> FetchedFile | None:
+def _find_in_mirrors(remote: RemoteFile, *, accept_variants: bool) -> tuple[FetchedFile | None, list[str]]:
+    """The first good mirror copy, and a description of every bad copy skipped on the way."""
     candidates = [
         _Candidate(remote.filename, remote.sha256, remote.size, None),
         *(_Candidate(variant.filename, variant.sha256, variant.size, variant) for variant in remote.variants),
     ]
+    bad_copies = []
     for folder in mirror_dirs():
         for filename in dict.fromkeys(candidate.filename for candidate in candidates):
             path = folder / filename
@@ -251,19 +552,34 @@ def _find_in_mirrors(remote: RemoteFile, *, accept_variants: bool) -> FetchedFil
                 continue
             match = _identify(path, [candidate for candidate in candidates if candidate.filename == filename])
             if match is None:
-                raise ChecksumError(
-                    f"The mirror file {path} is neither {remote.filename} as registered "
-                    f"(sha256 {remote.sha256 or 'not recorded'}, size {_size_text(remote.size)}) "
-                    f"nor a known variant of it: it has sha256 {_sha256_of(path)}, "
-                    f"size {path.stat().st_size:,} bytes. It was left untouched. Replace it with a "
-                    f"good copy, or remove {folder} from {MIRROR_ENV}."
+                bad_copies.append(_bad_mirror_copy(remote, path))
+                warnings.warn(
+                    f"{bad_copies[-1]} It was skipped; the search goes on.", SkippedCopyWarning, stacklevel=4
                 )
+                continue
             if match.variant is not None and not accept_variants:
                 continue
             if match.sha256 is None:
                 _warn_unverified(remote, path)
-            return FetchedFile(path, "mirror", remote, match.variant)
-    return None
+            return FetchedFile(path, "mirror", remote, match.variant), bad_copies
+    return None, bad_copies
+
+
+def _bad_mirror_copy(remote: RemoteFile, path: Path) -> str:
+    return (
+        f"The mirror file {path} is neither {remote.filename} as registered "
+        f"(sha256 {remote.sha256 or 'not recorded'}, size {_size_text(remote.size)}) "
+        f"nor a known variant of it: it has sha256 {_sha256_of(path)}, size {path.stat().st_size:,} bytes. "
+        f"It was left untouched: replace it with a good copy, or remove {path.parent} from {MIRROR_ENV}."
+    )
+
+
+def _only_bad_copies_message(remote: RemoteFile, bad_copies: list[str], error: DownloadError) -> str:
+    return (
+        f"No good copy of {remote.filename} could be had. Wrong copies were found:\n"
+        + "\n".join(f"  - {copy}" for copy in bad_copies)
+        + f"\nand the download failed: {error}"
+    )
 
 
 def _identify(path: Path, candidates: list[_Candidate]) -> _Candidate | None:
@@ -277,57 +593,50 @@ def _identify(path: Path, candidates: list[_Candidate]) -> _Candidate | None:
     return None
 
 
+# ------------------------------------------------------------------- download
+
+
 class _TransientFailure(Exception):
     """A download attempt failed in a way that a retry may fix."""
 
 
 def _download(
-    remote: RemoteFile, home: Path, *, progress: bool, retries: int, timeout: float
+    remote: RemoteFile, home: Path, *, progress: bool, retries: int, timeout: float, deadline: _Deadline
 ) -> FetchedFile:
     if os.environ.get(OFFLINE_ENV):
         raise DownloadError(_unreachable_message(remote, home, f"downloads are switched off ({OFFLINE_ENV} is set)"))
     reason = ""
-    for attempt in range(1 + max(retries, 0)):
+    for attempt in range(1 + retries):
         if attempt:
-            time.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
+            time.sleep(max(0.0, min(BACKOFF_SECONDS * 2 ** (attempt - 1), deadline.remaining())))
         try:
-            return _download_once(remote, home, progress=progress, timeout=timeout)
+            return _download_once(remote, home, progress=progress, timeout=timeout, deadline=deadline)
         except _TransientFailure as failure:
             reason = str(failure)
-    attempts = 1 + max(retries, 0)
-    raise DownloadError(_unreachable_message(remote, home, f"{reason} ({attempts} attempts)"))
+    raise DownloadError(_unreachable_message(remote, home, f"{reason} ({1 + retries} attempts)"))
 
 
-def _download_once(remote: RemoteFile, home: Path, *, progress: bool, timeout: float) -> FetchedFile:
-    from tqdm.auto import tqdm
-
+def _download_once(
+    remote: RemoteFile, home: Path, *, progress: bool, timeout: float, deadline: _Deadline
+) -> FetchedFile:
     request = urllib.request.Request(remote.url, headers={"User-Agent": USER_AGENT})
     part_path: Path | None = None
     try:
+        _check_deadline(remote, home, deadline)
         with urllib.request.urlopen(request, timeout=timeout) as response:
             announced = response.headers.get("Content-Length")
             announced_size = int(announced) if announced and announced.isdigit() else None
-            handle, name = tempfile.mkstemp(dir=home, prefix=f".{remote.filename}.", suffix=".part")
-            part_path = Path(name)
-            digest = hashlib.sha256()
-            received = 0
-            with os.fdopen(handle, "wb") as part, tqdm(
-                total=remote.size or announced_size,
-                unit="B",
-                unit_scale=True,
-                desc=remote.filename,
-                disable=not progress,
-            ) as bar:
-                while chunk := response.read(CHUNK_SIZE):
-                    part.write(chunk)
-                    digest.update(chunk)
-                    received += len(chunk)
-                    bar.update(len(chunk))
+            part_path, handle = _new_part_file(remote, home)
+            with contextlib.closing(_FileDescriptor(handle)):
+                received, sha256 = _receive(response, handle, remote, home, announced_size, progress, deadline)
         if announced_size is not None and received < announced_size:
             raise _TransientFailure(f"the transfer stopped after {received:,} of {announced_size:,} bytes")
-        _verify_download(remote, received, digest.hexdigest(), home)
+        _verify_download(remote, received, sha256, home)
         target = home / remote.filename
-        os.replace(part_path, target)
+        try:
+            os.replace(part_path, target)
+        except OSError as error:
+            raise _cache_error(home, error, f"save {remote.filename}") from error
         part_path = None
         if remote.sha256 is None:
             _warn_unverified(remote, target)
@@ -335,14 +644,91 @@ def _download_once(remote: RemoteFile, home: Path, *, progress: bool, timeout: f
     except urllib.error.HTTPError as error:
         if error.code >= 500 or error.code in (408, 429):
             raise _TransientFailure(f"HTTP {error.code} {error.reason}") from error
-        raise DownloadError(_unreachable_message(remote, home, f"HTTP {error.code} {error.reason}")) from error
+        raise DownloadError(_gone_message(remote, home, _http_failure(error))) from error
     except urllib.error.URLError as error:
         raise _TransientFailure(str(error.reason)) from error
     except (TimeoutError, ConnectionError, http.client.HTTPException) as error:
         raise _TransientFailure(f"{type(error).__name__}: {error}") from error
     finally:
         if part_path is not None:
-            part_path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                part_path.unlink()
+
+
+class _FileDescriptor(int):
+    """An open file descriptor that ``contextlib.closing`` can close."""
+
+    def close(self) -> None:
+        os.close(self)
+
+
+def _new_part_file(remote: RemoteFile, home: Path) -> tuple[Path, int]:
+    """A new, uniquely named ``.part`` file in ``home`` that names this process."""
+    try:
+        handle, name = tempfile.mkstemp(dir=home, prefix=f".{remote.filename}.{os.getpid()}.", suffix=".part")
+    except OSError as error:
+        raise _cache_error(home, error, f"download {remote.filename}") from error
+    return Path(name), handle
+
+
+def _receive(
+    response: http.client.HTTPResponse,
+    handle: int,
+    remote: RemoteFile,
+    home: Path,
+    announced_size: int | None,
+    progress: bool,
+    deadline: _Deadline,
+) -> tuple[int, str]:
+    """Copy the response body into ``handle``; return its size and SHA-256.
+
+    Reads whatever has arrived (``read1``), so that the deadline and the
+    minimum rate are checked however slowly the server sends.
+    """
+    from tqdm.auto import tqdm
+
+    digest = hashlib.sha256()
+    received = 0
+    started = time.monotonic()
+    with tqdm(
+        total=remote.size or announced_size, unit="B", unit_scale=True, desc=remote.filename, disable=not progress
+    ) as bar:
+        while chunk := response.read1(CHUNK_SIZE):
+            _write_all(handle, chunk, remote, home)
+            digest.update(chunk)
+            received += len(chunk)
+            bar.update(len(chunk))
+            _check_deadline(remote, home, deadline)
+            _check_rate(received, time.monotonic() - started)
+    return received, digest.hexdigest()
+
+
+def _write_all(handle: int, data: bytes, remote: RemoteFile, home: Path) -> None:
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(handle, view) :]
+    except OSError as error:
+        raise _cache_error(home, error, f"download {remote.filename}") from error
+
+
+def _check_deadline(remote: RemoteFile, home: Path, deadline: _Deadline) -> None:
+    if deadline.remaining() < 0:
+        raise DownloadError(_unreachable_message(remote, home, f"the download took longer than {deadline.describe()}"))
+
+
+def _check_rate(received: int, elapsed: float) -> None:
+    if elapsed > MIN_RATE_GRACE_SECONDS and received / elapsed < MIN_BYTES_PER_SECOND:
+        raise _TransientFailure(
+            f"the server sent {received / elapsed:,.0f} bytes a second, less than the minimum of "
+            f"{MIN_BYTES_PER_SECOND:,} bytes a second"
+        )
+
+
+def _http_failure(error: urllib.error.HTTPError) -> str:
+    if 300 <= error.code < 400:
+        return f"HTTP {error.code}: the server sends the request round in a redirect loop (or too many redirects)"
+    return f"HTTP {error.code} {error.reason}"
 
 
 def _verify_download(remote: RemoteFile, size: int, sha256: str, home: Path) -> None:
@@ -359,16 +745,68 @@ def _verify_download(remote: RemoteFile, size: int, sha256: str, home: Path) -> 
         )
 
 
+# ------------------------------------------------------------------- messages
+
+
+def _searched_text() -> str:
+    """Which mirror folders were searched, and which named ones do not exist."""
+    entries = _mirror_entries()
+    if not entries:
+        return f"a mirror ({MIRROR_ENV} is not set)"
+    existing = [str(folder) for folder in entries if folder.is_dir()]
+    missing = [str(folder) for folder in entries if not folder.is_dir()]
+    parts = []
+    if existing:
+        parts.append(f"the mirror folders in {MIRROR_ENV} ({os.pathsep.join(existing)})")
+    else:
+        parts.append("a mirror")
+    if missing:
+        parts.append(f"(the mirror folder{'s' if len(missing) > 1 else ''} {', '.join(missing)} named in {MIRROR_ENV} does not exist)")
+    return " ".join(parts)
+
+
 def _unreachable_message(remote: RemoteFile, home: Path, reason: str) -> str:
-    mirrors = os.environ.get(MIRROR_ENV, "").strip()
-    searched = f"the mirror folders in {MIRROR_ENV} ({mirrors})" if mirrors else f"a mirror ({MIRROR_ENV} is not set)"
     return (
         f"Could not download {remote.filename} from {remote.url}: {reason}.\n"
-        f"It is not in the cache folder {home} nor in {searched}. Do one of:\n"
+        f"It is not in the cache folder {home} nor in {_searched_text()}. Do one of:\n"
         f"  - connect to the internet and run this again;\n"
         f"  - download {remote.url} yourself and copy it into {home};\n"
         f"  - set {MIRROR_ENV} to a folder that holds {remote.filename} "
         f"(separate several folders with {os.pathsep!r})."
+    )
+
+
+def _gone_message(remote: RemoteFile, home: Path, reason: str) -> str:
+    return (
+        f"Could not download {remote.filename}: {reason}. The address {remote.url} no longer serves the "
+        "file, so trying again, or from another network, will not help.\n"
+        f"It is not in the cache folder {home} nor in {_searched_text()}. Do one of:\n"
+        f"  - get {remote.filename} (sha256 {remote.sha256 or 'not recorded'}) from a teacher, a classroom "
+        f"share or another copy, and set {MIRROR_ENV} to its folder;\n"
+        f"  - or copy it into {home};\n"
+        "  - and please report the dead link, so that the course can register a new address."
+    )
+
+
+def _home_origin(path: object = None) -> str:
+    if path is not None:
+        return "the data_home argument"
+    if os.environ.get(DATA_HOME_ENV):
+        return f"set by {DATA_HOME_ENV}"
+    return f"the default; {DATA_HOME_ENV} is not set"
+
+
+def _cache_error(home: Path, error: OSError, doing: str, path: object = None) -> CacheError:
+    """A :class:`CacheError` for an OS error in the data home: which folder, why, what to do."""
+    if error.errno in _FULL_ERRNOS:
+        advice = f"free some space there, or set {DATA_HOME_ENV} to a folder on a disk with more room"
+    elif error.errno in _READ_ONLY_ERRNOS:
+        advice = f"set {DATA_HOME_ENV} to a writable folder"
+    else:
+        advice = f"check that folder, or set {DATA_HOME_ENV} to another, writable folder"
+    return CacheError(
+        f"Could not {doing} in the data folder {home} ({_home_origin(path)}): "
+        f"{error.strerror or error}. To fix it, {advice}."
     )
 
 
@@ -409,7 +847,19 @@ class _UnsafeMember(Exception):
     """An archive member would land outside the extraction folder."""
 
 
-_CORRUPTION = (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, _UnsafeMember)
+class _DamagedArchive(Exception):
+    """The archive's structure is broken where the archive library does not notice."""
+
+
+_CORRUPTION = (
+    zipfile.BadZipFile,
+    tarfile.TarError,
+    EOFError,
+    zlib.error,
+    gzip.BadGzipFile,
+    _UnsafeMember,
+    _DamagedArchive,
+)
 
 
 def archive_folder_name(filename: str) -> str:
@@ -427,18 +877,31 @@ def archive_folder_name(filename: str) -> str:
     raise ValueError(f"{filename} is not an archive extract() can open (it opens {', '.join(ARCHIVE_SUFFIXES)}).")
 
 
-def extract(fetched: FetchedFile, *, data_home: str | os.PathLike[str] | None = None) -> Path:
+def extract(
+    fetched: FetchedFile,
+    *,
+    data_home: str | os.PathLike[str] | None = None,
+    max_members: int | None = None,
+    max_bytes: int | None = None,
+) -> Path:
     """Unpack an archive once into ``<data home>/<archive name without suffix>``.
 
     The folder holds a marker file recording which archive (SHA-256, size,
-    variant) it came from; later calls return it at once while the marker
-    matches. Members that would land outside the folder are refused.
+    variant) it came from and a manifest of every file's name and size; later
+    calls return it at once while the marker matches and every listed file is
+    there at its size, and extract again (with a warning) otherwise. The whole
+    archive is read, so a damaged member or checksum is an error, not a shorter
+    folder. ``max_members`` and ``max_bytes`` cap what an archive may unpack to
+    (by default a generous multiple of the archive's own size).
 
     Raises:
         CorruptArchiveError: the archive is truncated or damaged. A cached copy
             is deleted (so the next fetch gets a fresh one); a mirror copy is
             left untouched.
         UnsafeArchiveError: a member's path escapes the folder. Nothing is kept.
+        ArchiveTooLargeError: the archive would unpack beyond the caps.
+        CacheError: the folder is missing or incomplete and the data home
+            cannot be written (read-only, full).
 
     Example:
         >>> folder = extract(fetch("imdb"))  # doctest: +SKIP
@@ -448,27 +911,251 @@ def extract(fetched: FetchedFile, *, data_home: str | os.PathLike[str] | None = 
     home = _data_home(data_home)
     folder_name = archive_folder_name(fetched.path.name)
     target = home / folder_name
-    marker = {
+    identity = _archive_identity(fetched)
+    with _dataset_lock(home, fetched.remote.name) as writable:
+        problem = _extraction_problem(target, identity)
+        if problem is None:
+            return target
+        if not writable:
+            raise CacheError(
+                f"The extracted folder {target} is missing or incomplete ({problem}), and the data folder {home} "
+                f"({_home_origin(data_home)}) is read-only, so {fetched.path.name} cannot be extracted there. "
+                f"Set {DATA_HOME_ENV} to a writable folder."
+            )
+        if problem.startswith("it lacks"):
+            warnings.warn(
+                f"The extracted folder {target} does not match its archive: {problem}. "
+                f"It is extracted again from {fetched.path}.",
+                SkippedCopyWarning,
+                stacklevel=2,
+            )
+        _remove_stale(home, {folder_name})
+        limits = _limits(fetched.path.stat().st_size, max_members, max_bytes)
+        _extract_into(fetched, home, target, identity, limits)
+    return target
+
+
+def _archive_identity(fetched: FetchedFile) -> dict[str, object]:
+    return {
         "archive": fetched.path.name,
         "sha256": fetched.expected_sha256,
         "size": fetched.path.stat().st_size,
         "variant": fetched.variant.note if fetched.variant is not None else None,
     }
-    if _read_marker(target) == marker:
-        return target
-    staging = Path(tempfile.mkdtemp(dir=home, prefix=f".{folder_name}.", suffix=".extracting"))
+
+
+def _extraction_problem(target: Path, identity: dict[str, object]) -> str | None:
+    """Why ``target`` is not a complete extraction of the archive ``identity`` describes, or None."""
+    marker = _read_marker(target)
+    if marker is None:
+        return "it has no marker"
+    if {key: marker.get(key) for key in identity} != identity or not isinstance(marker.get("files"), dict):
+        return "it comes from another archive"
+    problems = _manifest_problems(target, marker["files"])
+    if problems:
+        return f"it lacks {_summary(problems, len(marker['files']))}"
+    return None
+
+
+class _Limits(NamedTuple):
+    members: int
+    bytes: int
+    explained: str
+
+
+def _limits(archive_size: int, max_members: int | None, max_bytes: int | None) -> _Limits:
+    for name, value in (("max_members", max_members), ("max_bytes", max_bytes)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ValueError(f"{name} must be a positive whole number or None, not {value!r}")
+    if max_members is None and max_bytes is None:
+        explained = (
+            f"the default for a {archive_size:,}-byte archive; pass max_members= or max_bytes= to extract() "
+            "if this archive is genuine"
+        )
+    else:
+        explained = "set by max_members= / max_bytes="
+    return _Limits(
+        max_members if max_members is not None else max(archive_size // ARCHIVE_BYTES_PER_MEMBER, ARCHIVE_MIN_MEMBERS_CAP),
+        max_bytes if max_bytes is not None else max(archive_size * ARCHIVE_MAX_EXPANSION, ARCHIVE_MIN_BYTES_CAP),
+        explained,
+    )
+
+
+def _extract_into(
+    fetched: FetchedFile, home: Path, target: Path, identity: dict[str, object], limits: _Limits
+) -> None:
+    """Unpack into a temporary folder, write manifest and marker inside, rename it to ``target``."""
+    try:
+        staging = Path(tempfile.mkdtemp(dir=home, prefix=f".{target.name}.{os.getpid()}.", suffix=".extracting"))
+    except OSError as error:
+        raise _cache_error(home, error, f"extract {fetched.path.name}") from error
     try:
         try:
-            _unpack(fetched.path, staging)
+            _unpack(fetched.path, staging, max_members=limits.members, max_bytes=limits.bytes)
+        except _TooLarge as error:
+            raise ArchiveTooLargeError(
+                f"{fetched.path} {error} ({limits.explained}). Nothing was extracted."
+            ) from None
         except _CORRUPTION as error:
             raise discard_corrupt(fetched, error) from error
-        (staging / MARKER_FILENAME).write_text(json.dumps(marker, indent=1, sort_keys=True), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
+        marker = {**identity, "files": _manifest(staging)}
+        (staging / MARKER_FILENAME).write_text(json.dumps(marker, sort_keys=True), encoding="utf-8")
+        _publish(staging, target, home)
+    except OSError as error:
+        raise _cache_error(home, error, f"extract {fetched.path.name}") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
+
+
+def _publish(staging: Path, target: Path, home: Path) -> None:
+    """Rename ``staging`` to ``target``; an old ``target`` is renamed aside first, then deleted."""
+    if not (target.exists() or target.is_symlink()):
+        os.rename(staging, target)
+        return
+    aside = home / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.replaced"
+    os.rename(target, aside)
+    os.rename(staging, target)
+    if aside.is_dir() and not aside.is_symlink():
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        aside.unlink(missing_ok=True)
+
+
+def _manifest(folder: Path) -> dict[str, int]:
+    """Every regular file under ``folder``: its ``/``-separated relative path and size."""
+    files = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = Path(root, name)
+            if path.is_file() and not path.is_symlink():
+                files[path.relative_to(folder).as_posix()] = path.stat().st_size
+    return dict(sorted(files.items()))
+
+
+def _manifest_problems(folder: Path, files: dict[str, int]) -> list[str]:
+    """The listed files that are missing from ``folder`` or not at their listed size."""
+    problems = []
+    for name, size in files.items():
+        try:
+            actual = (folder / name).stat().st_size
+        except OSError:
+            problems.append(f"{name} is missing")
+            continue
+        if actual != size:
+            problems.append(f"{name} has {actual:,} bytes, {size:,} expected")
+    return problems
+
+
+def _summary(problems: list[str], total: int) -> str:
+    shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
+    return f"{len(problems):,} of {total:,} files are missing or of the wrong size: {shown}"
+
+
+def verify_extracted(folder: str | os.PathLike[str]) -> dict[str, int]:
+    """The manifest of an extracted folder, after checking every file's presence and size.
+
+    Cheap (one ``stat`` per file): it catches files deleted, or cut short, after
+    extraction. :func:`extract` already calls it; loaders may call it again.
+
+    Raises:
+        IncompleteExtractionError: the folder has no marker, or a listed file
+            is missing or of another size.
+
+    Example:
+        >>> import tempfile
+        >>> verify_extracted(tempfile.mkdtemp())
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.IncompleteExtractionError: /... has no record of a complete extraction ...
+    """
+    folder = Path(folder)
+    marker = _read_marker(folder)
+    if marker is None or not isinstance(marker.get("files"), dict):
+        raise IncompleteExtractionError(
+            f"{folder} has no record of a complete extraction ({MARKER_FILENAME} is missing, unreadable or "
+            "from an older version): extract the archive again with extract(fetch(...))."
+        )
+    files = {str(name): int(size) for name, size in marker["files"].items()}
+    problems = _manifest_problems(folder, files)
+    if problems:
+        raise IncompleteExtractionError(
+            f"{folder} is incomplete: {_summary(problems, len(files))}. Load the data again: extract() "
+            "notices and extracts the archive afresh."
+        )
+    return files
+
+
+def expect_files(folder: str | os.PathLike[str], pattern: str, count: int) -> list[Path]:
+    """The files in ``folder`` matching the glob ``pattern``, sorted; exactly ``count`` of them.
+
+    Raises:
+        IncompleteExtractionError: another number of files matches.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "1_7.txt").write_text("A review.")
+        >>> [path.name for path in expect_files(folder, "*.txt", 1)]
+        ['1_7.txt']
+        >>> expect_files(folder, "*.txt", 2)
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.IncompleteExtractionError: /...: 1 files match *.txt, 2 expected. ...
+    """
+    paths = sorted(path for path in Path(folder).glob(pattern) if path.is_file())
+    if len(paths) != count:
+        raise IncompleteExtractionError(
+            f"{folder}: {len(paths):,} files match {pattern}, {count:,} expected. The extraction is incomplete "
+            f"or from another archive: delete {folder} and load the data again."
+        )
+    return paths
+
+
+def read_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
+    """The text of an extracted file; a missing or undecodable file is a :class:`DataError` that names it.
+
+    Raises:
+        IncompleteExtractionError: the file does not exist.
+        CorruptArchiveError: the bytes are not valid ``encoding`` text.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "review.txt"
+        >>> _ = path.write_bytes(b"caf\\xc3\\xa9")
+        >>> read_text(path)
+        'café'
+        >>> _ = path.write_bytes(b"caf\\xe9")
+        >>> read_text(path)
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.CorruptArchiveError: /.../review.txt is not valid UTF-8 text: byte 3 (0xe9) ...
+    """
+    path = Path(path)
+    try:
+        return path.read_text(encoding=encoding)
+    except FileNotFoundError:
+        raise IncompleteExtractionError(
+            f"{path} is missing: its extraction is incomplete. Load the data again to extract it afresh."
+        ) from None
+    except UnicodeDecodeError as error:
+        name = codecs_name(encoding)
+        raise CorruptArchiveError(
+            f"{path} is not valid {name} text: byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
+            f"be decoded. The file is damaged or not {name}: delete its folder and load the data again; if it "
+            "fails the same way, the archive itself holds the bad file: please report it."
+        ) from None
+
+
+def codecs_name(encoding: str) -> str:
+    """The usual spelling of an encoding's name.
+
+    Example:
+        >>> codecs_name("utf_8")
+        'UTF-8'
+    """
+    import codecs
+
+    return {"utf-8": "UTF-8"}.get(codecs.lookup(encoding).name, codecs.lookup(encoding).name)
 
 
 def discard_corrupt(fetched: FetchedFile, problem: object) -> CorruptArchiveError:
@@ -490,27 +1177,37 @@ def discard_corrupt(fetched: FetchedFile, problem: object) -> CorruptArchiveErro
             f"folder from {MIRROR_ENV}."
         )
     else:
-        fetched.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            fetched.path.unlink()
         action = "This copy was deleted from the cache; the next call fetches the file again."
     return error_class(f"{fetched.path} cannot be read ({problem}). {action}")
 
 
 def _read_marker(folder: Path) -> dict | None:
     try:
-        return json.loads((folder / MARKER_FILENAME).read_text(encoding="utf-8"))
+        marker = json.loads((folder / MARKER_FILENAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return marker if isinstance(marker, dict) else None
 
 
-def _unpack(archive_path: Path, destination: Path) -> None:
+class _TooLarge(Exception):
+    """An archive would unpack beyond its caps."""
+
+
+def _unpack(archive_path: Path, destination: Path, *, max_members: int, max_bytes: int) -> None:
+    """Extract every member into ``destination``, reading the archive to its very end."""
     if archive_path.name.endswith(".zip"):
         with zipfile.ZipFile(archive_path) as archive:
-            for name in archive.namelist():
-                _check_member(name)
-            archive.extractall(destination)
+            infos = archive.infolist()
+            _check_limits(len(infos), sum(info.file_size for info in infos), max_members, max_bytes)
+            for info in infos:
+                _check_member(info.filename)
+            archive.extractall(destination)  # checks every member's CRC-32 as it goes
         return
     with tarfile.open(archive_path, "r:*") as archive:
         members = archive.getmembers()
+        _check_limits(len(members), sum(member.size for member in members if member.isreg()), max_members, max_bytes)
         for member in members:
             _check_member(member.name)
             if member.issym():
@@ -523,6 +1220,32 @@ def _unpack(archive_path: Path, destination: Path) -> None:
             archive.extractall(destination, members=members, filter="data")
         else:  # pragma: no cover - Python before 3.10.12 / 3.11.4
             archive.extractall(destination, members=members)
+        _check_tar_end(archive)
+
+
+def _check_tar_end(archive: tarfile.TarFile) -> None:
+    """Read from the last member to the end: only zero padding may follow, and the gzip CRC must match.
+
+    tarfile stops, silently, at the first header it cannot read, as if the
+    archive ended there; a flipped byte would otherwise drop every later member.
+    """
+    stream = archive.fileobj
+    stream.seek(archive.offset)
+    position = archive.offset
+    while chunk := stream.read(CHUNK_SIZE):
+        if chunk.count(0) != len(chunk):
+            raise _DamagedArchive(
+                f"it is damaged: the member header at byte {position:,} of the unpacked archive cannot be read, "
+                "and data follows it"
+            )
+        position += len(chunk)
+
+
+def _check_limits(members: int, total_bytes: int, max_members: int, max_bytes: int) -> None:
+    if members > max_members:
+        raise _TooLarge(f"has {members:,} members, more than the limit of {max_members:,}")
+    if total_bytes > max_bytes:
+        raise _TooLarge(f"would unpack to {total_bytes:,} bytes, more than the limit of {max_bytes:,} bytes")
 
 
 def _check_member(name: str) -> None:
