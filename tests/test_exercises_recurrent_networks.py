@@ -6,6 +6,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from course.exercises import check
 from course.exercises.recurrent_networks import (
@@ -26,7 +27,11 @@ F, U = EXERCISE_1_FEATURES, EXERCISE_1_UNITS
 RIGHT_1 = 4 * (F * U + U * U + U)
 
 
-@pytest.mark.parametrize("answer", [RIGHT_1, np.int64(RIGHT_1), float(RIGHT_1)])
+@pytest.mark.parametrize(
+    "answer",
+    [RIGHT_1, np.int64(RIGHT_1), float(RIGHT_1), np.array(RIGHT_1), [RIGHT_1], tf.constant(RIGHT_1), np.float32(RIGHT_1)],
+    ids=["int", "np.int64", "float", "0-d array", "one-item list", "tensor", "np.float32"],
+)
 def test_exercise_1_accepts_whole_numbers(answer):
     assert check("recurrent-networks.1", answer)
 
@@ -42,9 +47,11 @@ def test_exercise_1_agrees_with_keras():
 @pytest.mark.parametrize(
     "answer, message",
     [
-        ("29440", "whole number"),
-        (True, "whole number"),
-        (RIGHT_1 + 0.5, "whole number"),
+        ("29440", "without quotes"),
+        (True, "boolean"),
+        (RIGHT_1 + 0.5, "fractional part"),
+        (float("nan"), "NaN"),
+        ([RIGHT_1, RIGHT_1], "a list of 2 items"),
         (F * U + U * U + U, "That is one block"),
         (4 * (F * U + U * U), "left out the biases"),
         (4 * (F * U + U), "left out the recurrent kernel"),
@@ -75,8 +82,10 @@ def test_exercise_2_accepts_the_keras_gru():
     output = keras.ops.convert_to_numpy(
         layer(EXERCISE_2_X[:, None, :].astype("float32"), initial_state=EXERCISE_2_H.astype("float32"))
     )
-    assert check("recurrent-networks.2", output.astype("float64"))
+    assert check("recurrent-networks.2", output)  # float32
     assert check("recurrent-networks.2", RIGHT_2)
+    assert check("recurrent-networks.2", RIGHT_2.tolist())
+    assert check("recurrent-networks.2", tf.constant(RIGHT_2))
 
 
 def test_exercise_2_mistakes_are_all_different_from_the_answer():
@@ -103,13 +112,16 @@ def test_exercise_2_recognises_common_mistakes(variant, message):
 @pytest.mark.parametrize(
     "answer, message",
     [
-        ("h", "numeric array"),
+        ("h", "string"),
         (np.zeros((2, 12)), "np.split"),
         (RIGHT_2[0], "Keep the batch axis"),
         (np.zeros((3, 4)), "shape (batch, units) = (2, 4)"),
         (RIGHT_2 * 5, "within [-1, 1]"),
         (RIGHT_2 + np.array([[0, 0, 0, 0.1], [0, 0, 0, 0]]), "index (0, 3)"),
-        (np.ones((2, 4), dtype=int), "floats"),
+        (np.ones((2, 4), dtype=int), "differs from the expected values"),
+        (RIGHT_2.round(3), "Keep more digits"),
+        (RIGHT_2.T, "transpose"),
+        (np.where(RIGHT_2 > 0, np.nan, RIGHT_2), "NaN"),
     ],
 )
 def test_exercise_2_feedback(answer, message):
@@ -127,20 +139,28 @@ def test_exercise_3_accepts_tuples_lists_and_a_symbolic_batch():
     assert check("recurrent-networks.3", RIGHT_3)
     assert check("recurrent-networks.3", [list(shape) for shape in RIGHT_3])
     assert check("recurrent-networks.3", [(None, 40, 16), (None, 40, 8), (None, 4)])
+    assert check("recurrent-networks.3", [tf.TensorShape(shape) for shape in RIGHT_3])
+    assert check("recurrent-networks.3", tuple(np.array(shape) for shape in RIGHT_3))
+    assert check("recurrent-networks.3", [(32.0, 40.0, 16.0), (32, 40, 8), (32, 4)])
 
 
 @pytest.mark.parametrize(
     "answer, message",
     [
-        (5, "got int"),
-        ((32, 4), "3 in all; got 2"),
-        ("shapes", "got str"),
+        (5, "got the number 5"),
+        ((32, 4), "3 in all; got 2. That looks like a single shape"),
+        ("shapes", "got the string 'shapes'"),
+        ([(32, 40, 16.7), (32, 40, 8), (32, 4)], "size 3 of the SimpleRNN shape to be a whole number, got 16.7"),
+        ([(32, 40, 16), (32, 40, 8), (32, 4.2)], "fractional part"),
+        ([(32, 40, 16), (32, 40, 8), (32, "4")], "without quotes"),
+        ([(32, 40, 16), (32, 40, -8), (32, 4)], "cannot be negative"),
+        (None, "got None"),
         (RIGHT_3[:2], "3 in all; got 2"),
         ([(32, 16), (32, 40, 8), (32, 4)], "SimpleRNN(16) has return_sequences=True"),
         ([(32, 40, 16), (32, 8), (32, 4)], "LSTM(8) has return_sequences=True"),
         ([(32, 40, 16), (32, 40, 8), (32, 40, 4)], "GRU(4) has return_sequences=False"),
         ([(32, 40, 8), (32, 40, 8), (32, 4)], "number of units, 16"),
-        ([(32, 40, 16), (32, 40, 8), "a shape"], "tuple of integers"),
+        ([(32, 40, 16), (32, 40, 8), "a shape"], "tuple of sizes"),
         ([(32, 8, 16), (32, 40, 8), (32, 4)], "Think about batch, timesteps and units"),
     ],
 )

@@ -16,6 +16,15 @@ in this package is imported on the first check), decorate it with
 ``@checker("slug.N")``, and put the exercise with a gated solution in the
 chapter. ``tests/test_exercises.py`` runs every solution in the book against
 its checker.
+
+Read the answer with the normalisation layer in :mod:`course.exercises.answers`
+(``as_number``, ``as_integer``, ``as_array``, ``as_shape``, ``as_text``): it
+accepts the forms students send (lists, float32, tensors, ``[3]``) and raises
+:class:`~course.exercises.answers.AnswerError` with specific feedback for the
+rest (None, text, NaN, ragged lists, wrong or transposed shapes); :func:`check`
+reports that message. Then test what the answer *does* or *is*, not its type,
+and compare numbers with :func:`compare_values`, which says "keep more digits"
+when an answer was rounded too far.
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+
+from course.exercises.answers import AnswerError, as_array, capitalise, rounding_hint
 
 Checker = Callable[[Any], "Feedback"]
 CHECKERS: dict[str, Checker] = {}
@@ -102,6 +113,8 @@ def check(exercise_id: str, answer: Any) -> Feedback:
         )
     try:
         feedback = CHECKERS[exercise_id](answer)
+    except AnswerError as problem:  # the answer could not be read: its message says why
+        feedback = wrong(str(problem))
     except Exception as error:  # a malformed answer must give feedback, not a traceback
         feedback = wrong(
             f"Checking the answer raised {type(error).__name__}: {error}. "
@@ -133,26 +146,18 @@ def expect_array(
     """Convert to a NumPy array and check shape and dtype kind ('f', 'i', 'b' …).
 
     Returns ``(array, None)`` when fine, ``(None, feedback)`` otherwise; test
-    the second with ``is not None`` (a failing Feedback is falsy).
+    the second with ``is not None`` (a failing Feedback is falsy). New checkers
+    should call :func:`~course.exercises.answers.as_array`, which raises instead.
 
     Example:
         >>> array, problem = expect_array([[1, 2]], shape=(1, 3))
         >>> problem.message
         'Expected your answer to have shape (1, 3), got (1, 2).'
     """
-    if hasattr(answer, "numpy"):
-        answer = answer.numpy()
     try:
-        array = np.asarray(answer)
-    except Exception:
-        array = np.empty(0, dtype=object)
-    if array.dtype.kind in "OUSV":
-        return None, wrong(
-            f"Expected {name} to be a numeric array, got {type(answer).__name__} "
-            "that NumPy cannot turn into numbers (ragged lists?)."
-        )
-    if shape is not None and array.shape != shape:
-        return None, wrong(f"Expected {name} to have shape {shape}, got {array.shape}.")
+        array = as_array(answer, shape=shape, name=name)
+    except AnswerError as problem:
+        return None, wrong(str(problem))
     if kind is not None and array.dtype.kind not in kind:
         kinds = {"f": "floats", "i": "integers", "u": "unsigned integers", "b": "booleans"}
         wanted = " or ".join(kinds.get(k, k) for k in kind)
@@ -160,21 +165,39 @@ def expect_array(
     return array, None
 
 
+def _shown(value: Any) -> str:
+    value = value.item() if isinstance(value, np.generic) else value
+    return f"{value!r}"
+
+
 def compare_values(
-    array: np.ndarray, expected: np.ndarray, *, atol: float = 1e-6, name: str = "your answer"
+    array: np.ndarray,
+    expected: np.ndarray,
+    *,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    name: str = "your answer",
 ) -> Feedback:
     """Compare element-wise and report where the first differences are.
+
+    An answer rounded too far (it equals the expected values rounded to the
+    decimals it shows) gets "keep more digits" instead.
 
     Example:
         >>> compare_values(np.array([1, 2, 3]), np.array([1, 2, 4])).message
         'Your answer differs from the expected values at 1 position(s), first at index (2,): got 3, expected 4.'
+        >>> compare_values(np.array([0.333]), np.array([1 / 3])).message
+        'Keep more digits: rounded to the 3 decimal(s) you kept, the expected values give your answer, ...'
     """
-    mismatch = ~np.isclose(array, expected, atol=atol)
+    mismatch = ~np.isclose(array, expected, atol=atol, rtol=rtol)
     if not mismatch.any():
         return correct()
+    hint = rounding_hint(array, expected, atol=atol, rtol=rtol, name=name)
+    if hint is not None:
+        return wrong(hint)
     positions = np.argwhere(mismatch)
     first = tuple(int(i) for i in positions[0])
     return wrong(
-        f"{name[0].upper() + name[1:]} differs from the expected values at {len(positions)} "
-        f"position(s), first at index {first}: got {array[first]}, expected {expected[first]}."
+        f"{capitalise(name)} differs from the expected values at {len(positions)} "
+        f"position(s), first at index {first}: got {_shown(array[first])}, expected {_shown(expected[first])}."
     )

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from course.exercises import checker, compare_values, correct, expect_array, wrong
+from course.exercises import checker, compare_values, correct, wrong
+from course.exercises.answers import AnswerError, as_array, as_integer, as_shape, describe, rounding_hint, to_python
 from course.rnn_reference import gru_step, sigmoid
 
 # Exercise 1: the parameter count of an LSTM layer, by formula.
@@ -27,26 +28,13 @@ EXERCISE_3_BATCH, EXERCISE_3_TIMESTEPS, EXERCISE_3_FEATURES = 32, 40, 8
 EXERCISE_3_LAYERS = (("SimpleRNN", 16, True), ("LSTM", 8, True), ("GRU", 4, False))
 
 
-def _integer(answer: Any) -> int | None:
-    """``answer`` as an int if it is a whole number (int, NumPy integer or integral float)."""
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, (int, np.integer)):
-        return int(answer)
-    if isinstance(answer, (float, np.floating)) and float(answer).is_integer():
-        return int(answer)
-    return None
-
-
 @checker("recurrent-networks.1")
 def check_lstm_parameter_count(answer: Any) -> Any:
     """Trainable parameters of ``LSTM(EXERCISE_1_UNITS)`` on ``EXERCISE_1_FEATURES`` inputs."""
     from course.sequences import parameter_count  # imports Keras: only when this checker runs
 
     features, units = EXERCISE_1_FEATURES, EXERCISE_1_UNITS
-    count = _integer(answer)
-    if count is None:
-        return wrong(f"Expected a whole number of parameters, got {type(answer).__name__} {answer!r}.")
+    count = as_integer(answer, name="the parameter count")
     expected = parameter_count("lstm", features, units)
     if count == expected:
         return correct(f"Correct: 4 × ({features}·{units} + {units}·{units} + {units}) = {expected}.")
@@ -104,18 +92,20 @@ def check_gru_step(answer: Any) -> Any:
         EXERCISE_2_X, EXERCISE_2_H, EXERCISE_2_KERNEL, EXERCISE_2_RECURRENT_KERNEL, EXERCISE_2_BIAS,
         reset_after=True,
     )
-    array, problem = expect_array(answer, kind="f", name="h_t")
-    if problem is not None:
-        return problem
+    array = as_array(answer, dtype=float, name="h_t")
     if array.shape != expected.shape:
         hint = ""
         if array.shape == (2, 12):
             hint = " That is as wide as all three blocks: split the products into z, r and h with np.split(..., 3, axis=1)."
         elif array.shape in ((4,), (2,)) or array.ndim == 1:
             hint = " Keep the batch axis: one row of 4 units per example."
+        elif array.shape == expected.shape[::-1]:
+            hint = " That is the transpose: keep batch first, units last."
         return wrong(f"h_t should have shape (batch, units) = {expected.shape}, got {array.shape}.{hint}")
     if np.allclose(array, expected, atol=1e-6):
         return correct("Correct: this is what keras.layers.GRU(4) computes for one step.")
+    if (hint := rounding_hint(array, expected, atol=1e-6, name="h_t")) is not None:
+        return wrong(hint)
     hints = {
         "swapped_update": "You swapped the roles of z and 1 - z. In Keras, h_t = z * h_(t-1) + (1 - z) * h~_t: "
         "z close to 1 keeps the old state.",
@@ -138,6 +128,19 @@ def check_gru_step(answer: Any) -> Any:
     )
 
 
+def _as_shapes(answer: Any, layers: tuple[tuple[str, int, bool], ...]) -> list[tuple[int | None, ...]]:
+    """A list of one shape per layer, each read by :func:`as_shape`."""
+    count = len(layers)
+    answer = to_python(answer)
+    if not isinstance(answer, (list, tuple)):
+        raise AnswerError(f"Expected a list of {count} shape tuples, one per layer, got {describe(answer)}.")
+    if len(answer) != count:
+        single = all(isinstance(size, (int, np.integer)) or size is None for size in answer)
+        hint = " That looks like a single shape: give one shape per layer." if single else ""
+        raise AnswerError(f"Expected one shape per layer, {count} in all; got {len(answer)}.{hint}")
+    return [as_shape(shape, name=f"the {name} shape") for (name, _, _), shape in zip(layers, answer)]
+
+
 @checker("recurrent-networks.3")
 def check_stack_shapes(answer: Any) -> Any:
     """Output shapes of the three stacked layers, as a list of three tuples."""
@@ -146,15 +149,8 @@ def check_stack_shapes(answer: Any) -> Any:
         (batch, timesteps, units) if sequences else (batch, units)
         for _, units, sequences in EXERCISE_3_LAYERS
     ]
-    if not isinstance(answer, (list, tuple)):
-        return wrong(f"Expected a list of three shape tuples, got {type(answer).__name__}.")
-    if len(answer) != len(expected):
-        return wrong(f"Expected one shape per layer, 3 in all; got {len(answer)}.")
-    for (name, units, sequences), shape, want in zip(EXERCISE_3_LAYERS, answer, expected):
-        try:
-            given = tuple(None if size is None else int(size) for size in shape)
-        except (TypeError, ValueError):
-            return wrong(f"The shape for {name} should be a tuple of integers, got {shape!r}.")
+    shapes = _as_shapes(answer, EXERCISE_3_LAYERS)
+    for (name, units, sequences), given, want in zip(EXERCISE_3_LAYERS, shapes, expected):
         if given and given[0] is None:
             given = (batch, *given[1:])  # a symbolic batch size is fine
         if given == want:

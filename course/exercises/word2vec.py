@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from course.exercises import checker, compare_values, correct, expect_array, wrong
+from course.exercises import Feedback, checker, compare_values, correct, wrong
+from course.exercises.answers import AnswerError, as_array, as_integer, as_text, brief, describe, to_python
 
 # Exercise 1: the skip-gram pairs of a short sentence, window 1.
 EXERCISE_1_SENTENCE = "the cat sat on the mat"
@@ -52,24 +53,49 @@ def _describe(pairs: Any, limit: int = 3) -> str:
     return ", ".join(repr(pair) for pair in list(pairs)[:limit])
 
 
+def _word(value: Any) -> str | None:
+    """A word from ``str``, NumPy string or UTF-8 bytes (TensorFlow's strings); None if not text."""
+    value = to_python(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else None
+
+
+def _as_pairs(answer: Any) -> list[tuple[str, str]]:
+    """(target, context) word pairs from a list, tuple, NumPy array or string tensor of pairs."""
+    what = "a list of (target, context) pairs of words"
+    if answer is None or isinstance(answer, (str, bytes, dict)) or callable(answer):
+        raise AnswerError(f"Expected {what}, got {describe(answer)}.")
+    items = to_python(answer)
+    if isinstance(items, np.ndarray) and items.ndim != 2:
+        raise AnswerError(f"Expected {what} (an array of shape (pairs, 2)), got {describe(items)}.")
+    try:
+        items = list(items)
+    except TypeError:
+        raise AnswerError(f"Expected {what}, got {describe(answer)}.") from None
+    sequences = (list, tuple, np.ndarray)
+    if len(items) == 2 and all(isinstance(side, sequences) and len(side) > 2 for side in items):
+        raise AnswerError(
+            "That looks like two lists, the targets and the contexts: pair them up with "
+            "list(zip(targets, contexts))."
+        )
+    pairs = []
+    for item in items:
+        words = [_word(word) for word in item] if isinstance(item, sequences) else []
+        if len(words) != 2 or None in words:
+            hint = " Give the words themselves, not their ids." if len(words) == 2 else ""
+            raise AnswerError(
+                f"Each pair must be a (target, context) tuple of two words (strings); found "
+                f"{brief(item)}.{hint}"
+            )
+        pairs.append((words[0], words[1]))
+    return pairs
+
+
 @checker("word2vec.1")
 def check_skipgram_pairs(answer: Any) -> Any:
     """The (target, context) word pairs of ``EXERCISE_1_SENTENCE`` with window 1."""
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
-        return wrong(
-            f"Expected a list of (target, context) pairs of words, got {type(answer).__name__}."
-        )
-    pairs = []
-    for item in answer:
-        if (
-            not isinstance(item, (tuple, list))
-            or len(item) != 2
-            or not all(isinstance(word, str) for word in item)
-        ):
-            return wrong(
-                f"Each pair must be a (target, context) tuple of two words (strings); found {item!r}."
-            )
-        pairs.append((item[0], item[1]))
+    pairs = _as_pairs(answer)
     given, expected = Counter(pairs), Counter(_expected_pairs())
     if given == expected:
         return correct(f"Correct: {len(pairs)} pairs, each neighbour pair in both directions.")
@@ -110,10 +136,7 @@ def _keep_probabilities() -> np.ndarray:
 def check_keep_probabilities(answer: Any) -> Any:
     """Keep probabilities for ``EXERCISE_2_FREQUENCIES`` with threshold ``EXERCISE_2_THRESHOLD``."""
     expected = _keep_probabilities()
-    array, problem = expect_array(answer, shape=expected.shape, kind="fiu")
-    if problem is not None:
-        return problem
-    array = array.astype(float)
+    array = as_array(answer, shape=expected.shape, dtype=float, name="the keep probabilities")
     if (array > 1 + 1e-9).any():
         return wrong(
             "Some values are above 1, which no probability can be: for rare words the "
@@ -129,7 +152,7 @@ def check_keep_probabilities(answer: Any) -> Any:
         )
     if np.allclose(array, 1 - expected, atol=1e-4):
         return wrong("Those are the probabilities of dropping each word; the exercise asks for keeping.")
-    return compare_values(array, expected, atol=1e-4)
+    return compare_values(array, expected, atol=1e-4, name="the keep probabilities")
 
 
 def _analogy(normalise: bool = True, exclude: bool = True, cosine: bool = True) -> str:
@@ -150,13 +173,14 @@ def check_analogy(answer: Any) -> Any:
     """The word that answers ``EXERCISE_3_QUESTION`` by 3CosAdd on ``EXERCISE_3_MATRIX``."""
     if isinstance(answer, (list, tuple)) and answer and isinstance(answer[0], (list, tuple)):
         answer = answer[0]  # [(word, score), ...] as analogy() returns it
-    if isinstance(answer, (list, tuple)) and len(answer) == 2 and isinstance(answer[0], str):
+    if isinstance(answer, (list, tuple)) and len(answer) == 2 and _word(answer[0]) is not None:
         return wrong(
-            f"Answer with the word alone (a string), not a (word, score) pair: {answer[0]!r}?"
+            f"Answer with the word alone (a string), not a (word, score) pair: {_word(answer[0])!r}?"
         )
-    if not isinstance(answer, str):
-        return wrong(f"Expected a word (a string), got {type(answer).__name__}.")
+    answer = as_text(answer, name="the word")
     if answer not in EXERCISE_3_WORDS:
+        if answer.lower() in EXERCISE_3_WORDS:
+            return wrong(f"The words are lower-case: {answer.lower()!r}?")
         return wrong(f"{answer!r} is not one of the words: {', '.join(EXERCISE_3_WORDS)}.")
     if answer == _analogy():
         return correct(f"Correct: {' - '.join(EXERCISE_3_QUESTION[:2][::-1])} + king ≈ {answer}.")
@@ -185,21 +209,32 @@ def _pairs_by_brute_force(n: int, w: int) -> int:
     return sum(min(i, w) + min(n - 1 - i, w) for i in range(n))
 
 
+def _call(function: Any, n: int, w: int) -> int | Feedback:
+    """``function(n, w)`` read as a whole number, or feedback on what went wrong."""
+    call = f"positive_pairs({n}, {w})"
+    try:
+        result = function(n, w)
+    except Exception as error:  # the student's function failed: say where
+        return wrong(f"{call} raised {type(error).__name__}: {error}. It should take two whole "
+                     "numbers, n and w, and return a number.")
+    try:
+        return as_integer(result, name=f"what {call} returned")
+    except AnswerError as problem:
+        return wrong(f"{problem} positive_pairs should return the count as a number.")
+
+
 @checker("word2vec.4")
 def check_positive_pair_count(answer: Any) -> Any:
     """A function ``positive_pairs(n, w)``: the number of (target, context) pairs."""
-    if not callable(answer):
+    if not callable(answer) or isinstance(answer, type):
         return wrong(
-            f"Expected a function positive_pairs(n, w) that returns a number, got "
-            f"{type(answer).__name__}."
+            f"Expected a function positive_pairs(n, w) that returns a number, got {describe(answer)}."
         )
     for n, w in EXERCISE_4_CASES:
         expected = _pairs_by_brute_force(n, w)
-        got = answer(n, w)
-        try:
-            number = float(got)
-        except (TypeError, ValueError):
-            return wrong(f"positive_pairs({n}, {w}) returned {got!r}; it should return a number.")
+        number = _call(answer, n, w)
+        if isinstance(number, Feedback):
+            return number
         if number == expected:
             continue
         if number == 2 * n * w:
@@ -210,5 +245,5 @@ def check_positive_pair_count(answer: Any) -> Any:
             hint = "here the window reaches past both ends of the sequence: every word pairs with every other word"
         else:
             hint = "count, for each position, the neighbours on the left and on the right that exist"
-        return wrong(f"positive_pairs({n}, {w}) returned {got!r}, expected {expected}: {hint}.")
+        return wrong(f"positive_pairs({n}, {w}) returned {number}, expected {expected}: {hint}.")
     return correct(f"Correct for all {len(EXERCISE_4_CASES)} test cases.")

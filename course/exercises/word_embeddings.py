@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
-from course.exercises import checker, compare_values, correct, expect_array, wrong
+from course.exercises import checker, compare_values, correct, wrong
+from course.exercises.answers import as_array, as_integer, as_number, rounding_hint
 
 # Exercise 1: count the parameters of Embedding -> Flatten -> Dense(1).
 EXERCISE_1_VOCABULARY_SIZE = 5_000
@@ -44,20 +44,6 @@ EXERCISE_4_VECTORS = {
 }
 
 
-def _as_number(answer: Any, name: str = "your answer") -> tuple[float | None, Any]:
-    """A plain number from an int, float, NumPy scalar, 0-d or 1-element array."""
-    if hasattr(answer, "numpy"):
-        answer = answer.numpy()
-    if isinstance(answer, (bool, np.bool_)):
-        return None, wrong(f"Expected {name} to be a number, got a boolean ({answer}).")
-    if isinstance(answer, numbers.Number):
-        return float(answer), None  # type: ignore[arg-type]
-    array = np.asarray(answer) if isinstance(answer, (list, tuple, np.ndarray)) else None
-    if array is not None and array.size == 1 and array.dtype.kind in "iuf":
-        return float(array.reshape(-1)[0]), None
-    return None, wrong(f"Expected {name} to be a single number, got {type(answer).__name__}.")
-
-
 def expected_parameter_count(vocabulary_size: int, embedding_dim: int, sequence_length: int) -> int:
     """Parameters of Embedding(vocabulary_size, embedding_dim) -> Flatten -> Dense(1).
 
@@ -71,14 +57,9 @@ def expected_parameter_count(vocabulary_size: int, embedding_dim: int, sequence_
 @checker("word-embeddings.1")
 def check_parameter_count(answer: Any) -> Any:
     """Trainable parameters of Embedding(5,000, 16) -> Flatten over 50 positions -> Dense(1)."""
-    value, problem = _as_number(answer, "the parameter count")
-    if problem is not None:
-        return problem
+    value = as_integer(answer, name="the parameter count")
     v, d, n = EXERCISE_1_VOCABULARY_SIZE, EXERCISE_1_EMBEDDING_DIM, EXERCISE_1_SEQUENCE_LENGTH
     expected = expected_parameter_count(v, d, n)
-    if value != int(value):
-        return wrong(f"A parameter count is a whole number; got {value}.")
-    value = int(value)
     hints = {
         v * d: "That is the Embedding layer alone: add the Dense layer's weights and bias.",
         v * d + n * d: "Almost: the Dense layer also has a bias, one per unit.",
@@ -113,9 +94,7 @@ def check_parameter_count(answer: Any) -> Any:
 def check_embedding_lookup(answer: Any) -> Any:
     """``EXERCISE_2_WEIGHTS`` looked up at ``EXERCISE_2_IDS``: shape (2, 3, 3)."""
     expected = EXERCISE_2_WEIGHTS[EXERCISE_2_IDS]
-    array, problem = expect_array(answer, kind="fiu")
-    if problem is not None:
-        return problem
+    array = as_array(answer, dtype=float, name="the lookup")
     rows, vocabulary, width = len(EXERCISE_2_IDS), *EXERCISE_2_WEIGHTS.shape
     length = EXERCISE_2_IDS.shape[1]
     if array.shape == (rows, length, vocabulary):
@@ -139,18 +118,14 @@ def check_embedding_lookup(answer: Any) -> Any:
             )
     if np.allclose(array[:, 2], 0) and not np.allclose(expected[:, 2], 0):
         return wrong("Only id 0 is padding; other ids look up their own rows.")
-    return compare_values(array, expected, atol=1e-6)
+    return compare_values(array, expected, atol=1e-6, name="the lookup")
 
 
 @checker("word-embeddings.3")
 def check_padding_mask(answer: Any) -> Any:
     """The mask of ``EXERCISE_3_BATCH``: True for real tokens, False for padding (id 0)."""
     expected = EXERCISE_3_BATCH != 0
-    array, problem = expect_array(answer)
-    if problem is not None:
-        return problem
-    if array.shape != expected.shape:
-        return wrong(f"The mask has one entry per id: shape {expected.shape}, got {array.shape}.")
+    array = as_array(answer, shape=expected.shape, name="the mask (one entry per id)")
     if array.dtype.kind != "b":
         if np.isin(array, (0, 1)).all():
             return wrong(
@@ -160,20 +135,20 @@ def check_padding_mask(answer: Any) -> Any:
         return wrong(f"A mask holds True/False, got values of dtype {array.dtype}.")
     if np.array_equal(array, ~expected):
         return wrong("The mask is inverted: True marks real tokens to keep, False marks padding.")
-    return compare_values(array, expected)
+    return compare_values(array, expected, name="the mask")
 
 
 @checker("word-embeddings.4")
 def check_cosine_similarity(answer: Any) -> Any:
     """Cosine similarity of ``EXERCISE_4_VECTORS["good"]`` and ``["great"]``."""
-    value, problem = _as_number(answer, "the cosine similarity")
-    if problem is not None:
-        return problem
+    value = as_number(answer, name="the cosine similarity")
     a, b = EXERCISE_4_VECTORS["good"], EXERCISE_4_VECTORS["great"]
     dot = float(a @ b)
     expected = dot / (np.linalg.norm(a) * np.linalg.norm(b))
     if np.isclose(value, expected, atol=1e-4):
         return correct(f"Correct: {dot:g} / ({np.linalg.norm(a):g} × {np.linalg.norm(b):g}) = {expected:.4f}.")
+    if (hint := rounding_hint(value, expected, atol=1e-4, name="the cosine similarity")) is not None:
+        return wrong(hint)
     if np.isclose(value, dot):
         return wrong("That is the dot product; divide it by the lengths (norms) of both vectors.")
     if np.isclose(value, 1 - expected, atol=1e-4):
