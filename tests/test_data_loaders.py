@@ -157,10 +157,10 @@ def test_glove_from_the_truncated_mirror_copy(real_data):
 
 
 @needs_mirror
-def test_glove_in_another_dimension_is_not_served_by_the_100d_mirror_copy(real_data):
+def test_glove_in_another_dimension_is_not_served_by_a_mirror_copy_of_one_member(real_data):
     with pytest.raises(DataUnavailableError, match="no stand-in"):
-        load_glove(50)
-    with pytest.raises(ValueError, match="50, 100, 200 and 300"):
+        load_glove(200)
+    with pytest.raises(ValueError, match="50, 100, 200, 300 dimensions, not 64"):
         load_glove(64)
 
 
@@ -185,6 +185,18 @@ def small_mirror(isolated_data_home: Path, tmp_path: Path, monkeypatch: pytest.M
     return register
 
 
+@pytest.fixture
+def expect(monkeypatch: pytest.MonkeyPatch):
+    """Set what the loaders expect a dataset to hold, to fit a small file."""
+
+    def set_expected(**values: object) -> None:
+        for name, value in values.items():
+            assert hasattr(loaders, name), name
+            monkeypatch.setattr(loaders, name, value)
+
+    return set_expected
+
+
 def zip_bytes(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -203,7 +215,8 @@ def tar_gz_bytes(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def test_mnist_from_an_npz(small_mirror):
+def test_mnist_from_an_npz(small_mirror, monkeypatch):
+    monkeypatch.setattr(loaders, "MNIST_EXAMPLES", {"train": 6, "test": 2})
     rng = np.random.default_rng(0)
     buffer = io.BytesIO()
     np.savez(
@@ -231,15 +244,18 @@ def test_corrupt_npz_in_a_mirror_raises_and_is_kept(small_mirror):
     assert path.exists()
 
 
-def test_cifar10_from_pickled_batches(small_mirror):
-    def batch(first_label: int) -> bytes:
-        images = np.zeros((4, 3, 32, 32), dtype=np.uint8)
-        images[:, 0] = 255  # red channel
-        labels = [(first_label + index) % 10 for index in range(4)]
-        return pickle.dumps({b"data": images.reshape(4, 3072), b"labels": labels})
+def test_cifar10_from_pickled_batches(small_mirror, monkeypatch):
+    monkeypatch.setattr(loaders, "CIFAR10_EXAMPLES_PER_CLASS", {"train": 2, "test": 1})
 
-    members = {f"cifar-10-batches-py/data_batch_{number}": batch(number) for number in range(1, 6)}
-    members["cifar-10-batches-py/test_batch"] = batch(0)
+    def batch(first_label: int, count: int = 4) -> bytes:
+        images = np.zeros((count, 3, 32, 32), dtype=np.uint8)
+        images[:, 0] = 255  # red channel
+        labels = [(first_label + index) % 10 for index in range(count)]
+        return pickle.dumps({b"data": images.reshape(count, 3072), b"labels": labels})
+
+    # 5 batches of 4 images, labels 0-3, 4-7, 8-1, 2-5, 6-9: two of each class
+    members = {f"cifar-10-batches-py/data_batch_{number}": batch(4 * (number - 1)) for number in range(1, 6)}
+    members["cifar-10-batches-py/test_batch"] = batch(0, count=10)
     small_mirror("CIFAR10", tar_gz_bytes(members))
 
     cifar = load_cifar10(allow_standin=False)
@@ -247,7 +263,7 @@ def test_cifar10_from_pickled_batches(small_mirror):
     images, labels = cifar["train"]
     assert images.shape == (20, 32, 32, 3) and images.dtype == np.uint8 and labels.dtype == np.uint8
     assert images[..., 0].min() == 255 and images[..., 1].max() == 0  # channels last
-    assert labels[:4].tolist() == [1, 2, 3, 4] and cifar["test"][0].shape == (4, 32, 32, 3)
+    assert labels[:4].tolist() == [0, 1, 2, 3] and cifar["test"][0].shape == (10, 32, 32, 3)
     assert cifar.class_names[0] == "airplane" and len(cifar.class_names) == 10
 
 
@@ -258,7 +274,8 @@ def test_archive_without_the_expected_member_is_corrupt(small_mirror):
         load_cifar10(allow_standin=False)
 
 
-def test_jena_climate_from_a_zipped_csv(small_mirror):
+def test_jena_climate_from_a_zipped_csv(small_mirror, expect):
+    expect(JENA_ROWS=2)
     header = '"Date Time",' + ",".join(f'"{name}"' for name in JENA_COLUMNS)
     rows = [
         "01.01.2009 00:10:00," + ",".join(["996.52", "-8.02"] + ["1.0"] * 12),
@@ -274,7 +291,8 @@ def test_jena_climate_from_a_zipped_csv(small_mirror):
     assert data["T (degC)"].tolist() == [-8.02, -8.41] and (data.dtypes == np.float64).all()
 
 
-def test_text8_from_a_zip_with_a_word_limit(small_mirror):
+def test_text8_from_a_zip_with_a_word_limit(small_mirror, expect):
+    expect(TEXT8_CHARACTERS=40)
     small_mirror("TEXT8", zip_bytes({"text8": b" anarchism originated as a term of abuse"}))
 
     assert load_text8().text == "anarchism originated as a term of abuse"
@@ -283,7 +301,8 @@ def test_text8_from_a_zip_with_a_word_limit(small_mirror):
         load_text8(max_words=0)
 
 
-def test_spa_eng_pairs_from_a_zip(small_mirror):
+def test_spa_eng_pairs_from_a_zip(small_mirror, expect):
+    expect(SPA_ENG_PAIRS=3)
     text = "Go.\tVe.\nGo.\tVete.\nI won!\t¡He ganado!\n"
     small_mirror("SPA_ENG", zip_bytes({"spa-eng/spa.txt": text.encode()}))
 
@@ -293,14 +312,36 @@ def test_spa_eng_pairs_from_a_zip(small_mirror):
     assert pairs.values.tolist() == [["Go.", "Ve."], ["Go.", "Vete."], ["I won!", "¡He ganado!"]]
 
 
-def test_glove_from_the_canonical_zip(small_mirror):
-    lines = ["the " + " ".join(["0.5"] * 50), "null " + " ".join(["1"] * 50), "nan " + " ".join(["-2"] * 50)]
-    small_mirror("GLOVE_6B", zip_bytes({"glove.6B.50d.txt": ("\n".join(lines) + "\n").encode()}))
+GLOVE_LINES = ["the " + " ".join(["0.5"] * 50), "null " + " ".join(["1"] * 50), "nan " + " ".join(["-2"] * 50)]
+GLOVE_TEXT = ("\n".join(GLOVE_LINES) + "\n").encode()
+
+
+def test_glove_from_the_canonical_zip(small_mirror, expect):
+    expect(GLOVE_WORDS=3, GLOVE_50D_TEXT_SHA256=hashlib.sha256(GLOVE_TEXT).hexdigest())
+    small_mirror("GLOVE_6B", zip_bytes({"glove.6B.50d.txt": GLOVE_TEXT}))
 
     glove = load_glove(50)
 
     assert glove.words == ["the", "null", "nan"] and glove.vectors.shape == (3, 50)
     assert glove.vectors[2, 0] == -2 and glove.dimension == 50 and glove.source == "mirror"
+    assert load_glove(50, max_words=2).words == ["the", "null"]
+
+
+def test_glove_50d_text_that_is_not_the_published_one_is_refused(small_mirror, expect):
+    expect(GLOVE_WORDS=3)  # the right number of words, but not the published text
+    small_mirror("GLOVE_6B", zip_bytes({"glove.6B.50d.txt": GLOVE_TEXT}))
+
+    with pytest.raises(CorruptArchiveError, match="glove.6B.50d.txt should have sha256 d8f717f8"):
+        load_glove(50)
+    assert load_glove(50, max_words=3).words[0] == "the"  # a prefix cannot be hashed; the count is checked
+
+
+def test_glove_with_too_few_words_is_refused(small_mirror, expect):
+    expect(GLOVE_WORDS=4)
+    small_mirror("GLOVE_6B", zip_bytes({"glove.6B.50d.txt": GLOVE_TEXT}))
+
+    with pytest.raises(CorruptArchiveError, match="4 words expected, 3 found"):
+        load_glove(50)
 
 
 def test_glove_file_of_the_wrong_width_is_corrupt(small_mirror):
@@ -310,7 +351,8 @@ def test_glove_file_of_the_wrong_width_is_corrupt(small_mirror):
         load_glove(50)
 
 
-def test_airline_with_the_other_header_and_a_footer(small_mirror):
+def test_airline_with_the_other_header_and_a_footer(small_mirror, expect):
+    expect(AIRLINE_MONTHS=2, AIRLINE_FIRST_AND_LAST=(112, 118))
     csv = '"Month","Passengers"\n"1949-01",112\n"1949-02",118\n\nInternational airline passengers: monthly totals\n'
     small_mirror("AIRLINE_PASSENGERS", csv.encode())
 
@@ -327,7 +369,8 @@ def test_airline_file_with_other_columns_is_corrupt(small_mirror):
         load_airline_passengers()
 
 
-def test_canonical_nietzsche_is_lower_cased(small_mirror):
+def test_canonical_nietzsche_is_lower_cased(small_mirror, expect):
+    expect(NIETZSCHE_PREFIX="preface\n\nsupposing", NIETZSCHE_CHARACTERS=57)
     small_mirror("NIETZSCHE", "PREFACE\n\nSupposing that Truth is a woman (Werthschätzung)".encode())
 
     assert load_nietzsche().text == "preface\n\nsupposing that truth is a woman (werthschätzung)"

@@ -274,17 +274,22 @@ _CAPITALS = [
 _NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "zero"]
 
 
-def text8_standin(*, seed: int = DEFAULT_SEED, sentences: int = 4_000, reason: str = "") -> Dataset:
+def text8_standin(
+    *, seed: int = DEFAULT_SEED, sentences: int = 4_000, max_words: int | None = None, reason: str = ""
+) -> Dataset:
     """Lower-case words from a small grammar whose topics keep words together.
 
     Kings rule kingdoms, lions hunt deer, capitals go with their countries, so
     word2vec can learn neighbourhoods from it. Like text8: no punctuation, one
-    long line (``.text``, also split "text").
+    long line (``.text``, also split "text"). ``max_words`` keeps only the
+    first words, as :func:`~course.data.loaders.load_text8` does.
 
     Example:
         >>> text = text8_standin(sentences=3).text
         >>> text == text.lower() and "." not in text
         True
+        >>> len(text8_standin(max_words=7).text.split())
+        7
     """
     rng = np.random.default_rng(seed)
     topics = list(_TOPICS.values())
@@ -307,8 +312,12 @@ def text8_standin(*, seed: int = DEFAULT_SEED, sentences: int = 4_000, reason: s
             if rng.random() < 0.3:
                 sentence += ["and", "the", nouns[rng.integers(len(nouns))]]
             words += sentence
+    if max_words is not None:
+        words = words[:max_words]
     text = " ".join(words)
     what = f"{sentences:,} sentences from a small topic grammar"
+    if max_words is not None:
+        what += f", its first {len(words):,} words"
     return _standin(TEXT8, {"text": text}, what=what, seed=seed, reason=reason, text=text)
 
 
