@@ -12,17 +12,18 @@ from book_tools import solution_cells
 
 from course import exercises
 from course.colab import chapter_sources
-from course.exercises import CHECKERS, Feedback, check, checker, correct, expect_array, wrong
+from course.exercises import CHECKERS, check, checker, correct, expect_array, wrong
 from course.exercises.text_vectorization import (
     EXERCISE_1_SAMPLES,
     EXERCISE_2_TEXTS,
     EXERCISE_3_SENTENCE,
     EXERCISE_3_VOCABULARY,
 )
-
 from course.text import one_hot_words
 
-SOLUTIONS = [(label, code) for source in chapter_sources() for label, code in solution_cells(source)]
+SOLUTIONS = [
+    (label, code) for source in chapter_sources() for label, code in solution_cells(source)
+]
 
 
 def exercise_id(label: str) -> str:
@@ -42,7 +43,9 @@ def test_each_solution_passes_its_checker(label, code):
     exercise_id_ = exercise_id(label)
     exercises.history.clear()
     exec(compile(code, f"<solution {label}>", "exec"), {})
-    verdicts = [feedback for checked_id, feedback in exercises.history if checked_id == exercise_id_]
+    verdicts = [
+        feedback for checked_id, feedback in exercises.history if checked_id == exercise_id_
+    ]
     assert verdicts, f"the solution of {label} never calls check({exercise_id_!r}, ...)"
     assert all(verdicts), verdicts
 
@@ -127,7 +130,12 @@ EXPECTED_1 = one_hot_words(EXERCISE_1_SAMPLES, max_length=6)
 
 @pytest.mark.parametrize(
     "form",
-    [EXPECTED_1, EXPECTED_1.astype(int).tolist(), EXPECTED_1.astype(bool), tf.constant(EXPECTED_1, tf.float32)],
+    [
+        EXPECTED_1,
+        EXPECTED_1.astype(int).tolist(),
+        EXPECTED_1.astype(bool),
+        tf.constant(EXPECTED_1, tf.float32),
+    ],
     ids=["float64 array", "nested int lists", "bool array", "float32 tensor"],
 )
 def test_exercise_1_accepts_the_tensor_in_any_form(form):
@@ -166,7 +174,11 @@ def _layer(texts=EXERCISE_2_TEXTS, **overrides):
 
 @pytest.mark.parametrize(
     "texts",
-    [EXERCISE_2_TEXTS, np.array(EXERCISE_2_TEXTS), tf.data.Dataset.from_tensor_slices(EXERCISE_2_TEXTS).batch(3)],
+    [
+        EXERCISE_2_TEXTS,
+        np.array(EXERCISE_2_TEXTS),
+        tf.data.Dataset.from_tensor_slices(EXERCISE_2_TEXTS).batch(3),
+    ],
     ids=["list", "array", "batched dataset"],
 )
 def test_exercise_2_accepts_the_layer_adapted_on_the_texts_in_any_form(texts):
@@ -184,14 +196,29 @@ def test_exercise_2_accepts_ngrams_as_a_tuple():
         (lambda: _layer(output_mode="multi_hot"), "'multi_hot'"),
         (lambda: _layer(ngrams=None), "ngrams=2"),
         (lambda: _layer(max_tokens=40), "asks for 50"),
-        (lambda: keras.layers.TextVectorization(max_tokens=50, ngrams=2, output_mode="tf_idf"), "adapt"),
-        (lambda: _layer(["the movie was bad", "what a great movie", "bad acting, bad plot"]), "never occur"),
+        (
+            lambda: keras.layers.TextVectorization(max_tokens=50, ngrams=2, output_mode="tf_idf"),
+            "adapt",
+        ),
+        (
+            lambda: _layer(["the movie was bad", "what a great movie", "bad acting, bad plot"]),
+            "never occur",
+        ),
         (lambda: _layer(EXERCISE_2_TEXTS[:4]), "adapt the layer on all 8 texts"),
         (lambda: _layer(EXERCISE_2_TEXTS * 2), "exactly once"),
         (lambda: _layer(standardize="lower"), "standardize is 'lower'"),
     ],
-    ids=["list", "multi_hot", "unigrams", "max_tokens", "unadapted", "other texts", "half the texts",
-         "texts twice", "standardize"],
+    ids=[
+        "list",
+        "multi_hot",
+        "unigrams",
+        "max_tokens",
+        "unadapted",
+        "other texts",
+        "half the texts",
+        "texts twice",
+        "standardize",
+    ],
 )
 def test_exercise_2_feedback(make, message):
     feedback = check("text-vectorization.2", make())
@@ -201,14 +228,20 @@ def test_exercise_2_feedback(make, message):
 
 # Exercise 3 ---------------------------------------------------------------
 
-RIGHT_3 = keras.layers.TextVectorization(output_mode="count", vocabulary=EXERCISE_3_VOCABULARY[1:])(
-    [EXERCISE_3_SENTENCE]
-)
+RIGHT_3 = keras.layers.TextVectorization(
+    output_mode="count", vocabulary=EXERCISE_3_VOCABULARY[1:]
+)([EXERCISE_3_SENTENCE])
 
 
 @pytest.mark.parametrize(
     "form",
-    [RIGHT_3, RIGHT_3.numpy(), RIGHT_3.numpy()[0], [2, 3, 1, 1, 1, 1], np.array([2, 3, 1, 1, 1, 1], dtype=np.int64)],
+    [
+        RIGHT_3,
+        RIGHT_3.numpy(),
+        RIGHT_3.numpy()[0],
+        [2, 3, 1, 1, 1, 1],
+        np.array([2, 3, 1, 1, 1, 1], dtype=np.int64),
+    ],
     ids=["(1, 6) tensor", "(1, 6) float32 array", "(6,) array", "list", "int64 array"],
 )
 def test_exercise_3_accepts_the_counts_in_any_form(form):

@@ -29,7 +29,15 @@ RIGHT_1 = 4 * (F * U + U * U + U)
 
 @pytest.mark.parametrize(
     "answer",
-    [RIGHT_1, np.int64(RIGHT_1), float(RIGHT_1), np.array(RIGHT_1), [RIGHT_1], tf.constant(RIGHT_1), np.float32(RIGHT_1)],
+    [
+        RIGHT_1,
+        np.int64(RIGHT_1),
+        float(RIGHT_1),
+        np.array(RIGHT_1),
+        [RIGHT_1],
+        tf.constant(RIGHT_1),
+        np.float32(RIGHT_1),
+    ],
     ids=["int", "np.int64", "float", "0-d array", "one-item list", "tensor", "np.float32"],
 )
 def test_exercise_1_accepts_whole_numbers(answer):
@@ -70,7 +78,9 @@ def test_exercise_1_feedback(answer, message):
 
 # Exercise 2 ----------------------------------------------------------------------
 
-RIGHT_2 = gru_step(EXERCISE_2_X, EXERCISE_2_H, EXERCISE_2_KERNEL, EXERCISE_2_RECURRENT_KERNEL, EXERCISE_2_BIAS)
+RIGHT_2 = gru_step(
+    EXERCISE_2_X, EXERCISE_2_H, EXERCISE_2_KERNEL, EXERCISE_2_RECURRENT_KERNEL, EXERCISE_2_BIAS
+)
 
 
 def test_exercise_2_accepts_the_keras_gru():
@@ -80,7 +90,10 @@ def test_exercise_2_accepts_the_keras_gru():
     layer.build((None, 1, 3))
     layer.set_weights([EXERCISE_2_KERNEL, EXERCISE_2_RECURRENT_KERNEL, EXERCISE_2_BIAS])
     output = keras.ops.convert_to_numpy(
-        layer(EXERCISE_2_X[:, None, :].astype("float32"), initial_state=EXERCISE_2_H.astype("float32"))
+        layer(
+            EXERCISE_2_X[:, None, :].astype("float32"),
+            initial_state=EXERCISE_2_H.astype("float32"),
+        )
     )
     assert check("recurrent-networks.2", output)  # float32
     assert check("recurrent-networks.2", RIGHT_2)
@@ -150,7 +163,10 @@ def test_exercise_3_accepts_tuples_lists_and_a_symbolic_batch():
         (5, "got the number 5"),
         ((32, 4), "3 in all; got 2. That looks like a single shape"),
         ("shapes", "got the string 'shapes'"),
-        ([(32, 40, 16.7), (32, 40, 8), (32, 4)], "size 3 of the SimpleRNN shape to be a whole number, got 16.7"),
+        (
+            [(32, 40, 16.7), (32, 40, 8), (32, 4)],
+            "size 3 of the SimpleRNN shape to be a whole number, got 16.7",
+        ),
         ([(32, 40, 16), (32, 40, 8), (32, 4.2)], "fractional part"),
         ([(32, 40, 16), (32, 40, 8), (32, "4")], "without quotes"),
         ([(32, 40, 16), (32, 40, -8), (32, 4)], "cannot be negative"),

@@ -16,7 +16,9 @@ from course.exercises.word2vec import (
 )
 
 WORDS = EXERCISE_1_SENTENCE.split()
-PAIRS = [(WORDS[i], WORDS[j]) for i in range(len(WORDS)) for j in (i - 1, i + 1) if 0 <= j < len(WORDS)]
+PAIRS = [
+    (WORDS[i], WORDS[j]) for i in range(len(WORDS)) for j in (i - 1, i + 1) if 0 <= j < len(WORDS)
+]
 
 
 # Exercise 1 ---------------------------------------------------------------
@@ -24,7 +26,13 @@ PAIRS = [(WORDS[i], WORDS[j]) for i in range(len(WORDS)) for j in (i - 1, i + 1)
 
 @pytest.mark.parametrize(
     "form",
-    [PAIRS, [list(pair) for pair in reversed(PAIRS)], np.array(PAIRS), tf.constant(PAIRS), tuple(PAIRS)],
+    [
+        PAIRS,
+        [list(pair) for pair in reversed(PAIRS)],
+        np.array(PAIRS),
+        tf.constant(PAIRS),
+        tuple(PAIRS),
+    ],
     ids=["list of tuples", "reversed lists", "array", "string tensor", "tuple"],
 )
 def test_exercise_1_accepts_the_pairs_in_any_order_and_form(form):
@@ -106,7 +114,9 @@ def test_exercise_3_answer_agrees_with_the_course_helper():
     assert check("word2vec.3", [(expected, 0.9)]).passed is False  # a list of pairs: say so
 
 
-@pytest.mark.parametrize("form", ["queen", np.str_("queen"), b"queen", tf.constant("queen"), ["queen"], "queen\n"])
+@pytest.mark.parametrize(
+    "form", ["queen", np.str_("queen"), b"queen", tf.constant("queen"), ["queen"], "queen\n"]
+)
 def test_exercise_3_accepts_the_word_in_any_form(form):
     assert check("word2vec.3", form)
 
@@ -159,7 +169,11 @@ def test_exercise_4_accepts_loops_and_the_closed_form_with_its_edge_case():
 
 @pytest.mark.parametrize(
     "function",
-    [lambda n, w: np.int64(loop(n, w)), lambda n, w: float(loop(n, w)), lambda n, w: tf.constant(loop(n, w))],
+    [
+        lambda n, w: np.int64(loop(n, w)),
+        lambda n, w: float(loop(n, w)),
+        lambda n, w: tf.constant(loop(n, w)),
+    ],
     ids=["np.int64", "float", "tensor"],
 )
 def test_exercise_4_accepts_any_whole_number_result(function):

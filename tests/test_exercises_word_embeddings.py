@@ -25,15 +25,28 @@ V, D, N = 5_000, 16, 50
 def test_exercise_1_accepts_the_count_in_any_numeric_form():
     right = expected_parameter_count(V, D, N)
     assert right == 80_801
-    for answer in (right, float(right), np.int64(right), np.array(right), [right], tf.constant(right)):
+    for answer in (
+        right,
+        float(right),
+        np.int64(right),
+        np.array(right),
+        [right],
+        tf.constant(right),
+    ):
         assert check("word-embeddings.1", answer), answer
 
 
 def test_exercise_1_matches_keras():
     import keras
 
-    model = keras.Sequential([keras.Input(shape=(N,), dtype="int64"), keras.layers.Embedding(V, D),
-                              keras.layers.Flatten(), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(N,), dtype="int64"),
+            keras.layers.Embedding(V, D),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1),
+        ]
+    )
     assert model.count_params() == expected_parameter_count(V, D, N)
 
 
@@ -71,7 +84,9 @@ def test_exercise_2_accepts_the_lookup_and_a_keras_tensor():
 
     assert check("word-embeddings.2", RIGHT_2)
     assert check("word-embeddings.2", RIGHT_2.astype(np.float64).tolist())
-    layer = keras.layers.Embedding(6, 3, embeddings_initializer=keras.initializers.Constant(EXERCISE_2_WEIGHTS))
+    layer = keras.layers.Embedding(
+        6, 3, embeddings_initializer=keras.initializers.Constant(EXERCISE_2_WEIGHTS)
+    )
     assert check("word-embeddings.2", layer(EXERCISE_2_IDS))
 
 
@@ -106,7 +121,10 @@ def test_exercise_3_accepts_the_keras_mask():
 
     assert check("word-embeddings.3", RIGHT_3)
     assert check("word-embeddings.3", RIGHT_3.tolist())
-    assert check("word-embeddings.3", keras.layers.Embedding(10, 2, mask_zero=True).compute_mask(EXERCISE_3_BATCH))
+    assert check(
+        "word-embeddings.3",
+        keras.layers.Embedding(10, 2, mask_zero=True).compute_mask(EXERCISE_3_BATCH),
+    )
 
 
 @pytest.mark.parametrize(

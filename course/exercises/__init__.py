@@ -30,8 +30,9 @@ when an answer was rounded too far.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from course.exercises.answers import AnswerError, as_array, capitalise, rounding
 
 Checker = Callable[[Any], "Feedback"]
 CHECKERS: dict[str, Checker] = {}
-history: list[tuple[str, "Feedback"]] = []  # every check made in this process
+history: list[tuple[str, Feedback]] = []  # every check made in this process
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,11 @@ def compare_values(
     decimals it shows) gets "keep more digits" instead.
 
     Example:
-        >>> compare_values(np.array([1, 2, 3]), np.array([1, 2, 4])).message
-        'Your answer differs from the expected values at 1 position(s), first at index (2,): got 3, expected 4.'
-        >>> compare_values(np.array([0.333]), np.array([1 / 3])).message
-        'Keep more digits: rounded to the 3 decimal(s) you kept, the expected values give your answer, ...'
+        >>> print(compare_values(np.array([1, 2, 3]), np.array([1, 2, 4])).message)
+        Your answer differs from the expected values at 1 position(s), first at index (2,):
+        got 3, expected 4.
+        >>> print(compare_values(np.array([0.333]), np.array([1 / 3])).message)
+        Keep more digits: rounded to the 3 decimal(s) you kept, the expected values give ...
     """
     mismatch = ~np.isclose(array, expected, atol=atol, rtol=rtol)
     if not mismatch.any():
@@ -199,5 +201,6 @@ def compare_values(
     first = tuple(int(i) for i in positions[0])
     return wrong(
         f"{capitalise(name)} differs from the expected values at {len(positions)} "
-        f"position(s), first at index {first}: got {_shown(array[first])}, expected {_shown(expected[first])}."
+        f"position(s), first at index {first}: "
+        f"got {_shown(array[first])}, expected {_shown(expected[first])}."
     )

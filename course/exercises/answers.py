@@ -104,7 +104,9 @@ def describe(answer: Any) -> str:
         return f"a {type(answer).__name__} of shape {shape} and dtype {dtype}"
     if isinstance(answer, (list, tuple, set, frozenset, dict)):
         noun = "key" if isinstance(answer, dict) else "item"
-        return f"a {type(answer).__name__} of {len(answer)} {noun}{'' if len(answer) == 1 else 's'}"
+        return (
+            f"a {type(answer).__name__} of {len(answer)} {noun}{'' if len(answer) == 1 else 's'}"
+        )
     if callable(answer):
         return f"the function {getattr(answer, '__name__', type(answer).__name__)}"
     return f"a {type(answer).__name__}"
@@ -241,15 +243,19 @@ def as_number(answer: Any, *, name: str = "your answer") -> float:
         >>> as_number("0.5")
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected your answer to be a single number, got the string '0.5': that is text. Pass the number itself, without quotes (0.5), not a printed or formatted value.
+        course.exercises.answers.AnswerError: Expected your answer to be a single number,
+        got the string '0.5': that is text. Pass the number itself, without quotes (0.5),
+        not a printed or formatted value.
         >>> as_number(float("nan"), name="the loss")
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: The loss is NaN (not a number). Something upstream produced it: ...
+        course.exercises.answers.AnswerError: The loss is NaN (not a number). Something
+        upstream produced it: ...
         >>> as_number([0.1, 0.2])
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected your answer to be a single number, got a list of 2 items.
+        course.exercises.answers.AnswerError: Expected your answer to be a single number,
+        got a list of 2 items.
     """
     return float(_as_scalar(answer, name=name, whole=False))
 
@@ -267,11 +273,13 @@ def as_integer(answer: Any, *, name: str = "your answer") -> int:
         >>> as_integer(2.7, name="the batch size")
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected the batch size to be a whole number, got 2.7, which has a fractional part.
+        course.exercises.answers.AnswerError: Expected the batch size to be a whole number,
+        got 2.7, which has a fractional part.
         >>> as_integer(True)
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected your answer to be a whole number, got the boolean True; write the number itself.
+        course.exercises.answers.AnswerError: Expected your answer to be a whole number,
+        got the boolean True; write the number itself.
     """
     return int(_as_scalar(answer, name=name, whole=True))
 
@@ -285,7 +293,9 @@ def _as_scalar(answer: Any, *, name: str, whole: bool) -> int | float:
         try:
             array = np.asarray(answer)
         except (ValueError, TypeError):
-            raise AnswerError(f"Expected {name} to be {expected}, got {describe(answer)}.") from None
+            raise AnswerError(
+                f"Expected {name} to be {expected}, got {describe(answer)}."
+            ) from None
         if array.size != 1:
             raise AnswerError(f"Expected {name} to be {expected}, got {describe(answer)}.")
         answer = to_python(array.reshape(-1)[0])
@@ -327,7 +337,11 @@ def as_text(answer: Any, *, name: str = "your answer") -> str:
     if (problem := _not_a_value(answer, "a string", name)) is not None:
         raise problem
     answer = to_python(answer)
-    if isinstance(answer, (list, tuple, np.ndarray)) and np.size(answer) == 1 and np.ndim(answer) <= 1:
+    if (
+        isinstance(answer, (list, tuple, np.ndarray))
+        and np.size(answer) == 1
+        and np.ndim(answer) <= 1
+    ):
         answer = to_python(np.asarray(answer, dtype=object).reshape(-1)[0])
     if isinstance(answer, bytes):
         answer = answer.decode("utf-8", "replace")
@@ -370,19 +384,25 @@ def as_array(
         >>> as_array(np.ones((3, 2)), shape=(2, 3), name="h_t")
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected h_t to have shape (2, 3), got (3, 2): that is the transpose. Swap the axes (answer.T) or check the order of a matrix product.
+        course.exercises.answers.AnswerError: Expected h_t to have shape (2, 3), got (3,
+        2): that is the transpose. Swap the axes (answer.T) or check the order of a matrix
+        product.
         >>> as_array([[1, 2], [3]])
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected your answer to be an array of numbers, got a ragged list: its rows have different lengths (2, 1). Every row needs the same number of values.
+        course.exercises.answers.AnswerError: Expected your answer to be an array of
+        numbers, got a ragged list: its rows have different lengths (2, 1). Every row needs
+        the same number of values.
         >>> as_array([0.5, float("nan")])
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: There is NaN (not a number) in your answer at 1 position(s), first at index (1,). ...
+        course.exercises.answers.AnswerError: There is NaN (not a number) in your answer at
+        1 position(s), first at index (1,). ...
         >>> as_array([1.0, 2.5], dtype=int)
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected your answer to hold whole numbers, got 2.5 at index (1,).
+        course.exercises.answers.AnswerError: Expected your answer to hold whole numbers,
+        got 2.5 at index (1,).
     """
     expected = "an array of numbers"
     if (problem := _not_a_value(answer, expected, name)) is not None:
@@ -409,7 +429,11 @@ def _ragged_problem(answer: Any, name: str) -> AnswerError:
     lengths = []
     if isinstance(answer, (list, tuple)):
         lengths = [len(row) if hasattr(row, "__len__") else 1 for row in answer[:8]]
-    shown = f" ({', '.join(str(n) for n in lengths)}{', …' if len(answer) > 8 else ''})" if lengths else ""
+    shown = (
+        f" ({', '.join(str(n) for n in lengths)}{', …' if len(answer) > 8 else ''})"
+        if lengths
+        else ""
+    )
     return AnswerError(
         f"Expected {name} to be an array of numbers, got a ragged list: its rows have "
         f"different lengths{shown}. Every row needs the same number of values."
@@ -425,17 +449,21 @@ def _numeric(array: np.ndarray, answer: Any, name: str) -> np.ndarray:
     if array.dtype.kind in "US":
         first = array.reshape(-1)[0] if array.size else ""
         raise AnswerError(
-            f"Expected {name} to hold numbers, got text (for example {_short.repr(to_python(first))}). "
+            f"Expected {name} to hold numbers, got text (for example "
+            f"{_short.repr(to_python(first))}). "
             "Pass the numbers themselves, not their printed form."
         )
     if array.dtype.kind == "O":
-        if array.ndim == 1 and any(hasattr(item, "__len__") and not isinstance(item, str) for item in array):
+        if array.ndim == 1 and any(
+            hasattr(item, "__len__") and not isinstance(item, str) for item in array
+        ):
             raise _ragged_problem(answer, name)
         for index in np.ndindex(array.shape):
             item = to_python(array[index])
             if item is None:
                 raise AnswerError(
-                    f"{capitalise(name)} holds None at index {index}: every position needs a number."
+                    f"{capitalise(name)} holds None at index {index}: "
+                    "every position needs a number."
                 )
             if not isinstance(item, numbers.Real):
                 raise AnswerError(
@@ -469,7 +497,8 @@ def _in_family(array: np.ndarray, dtype: type | None, name: str) -> np.ndarray:
             if fractional.any():
                 index = tuple(int(i) for i in np.argwhere(fractional)[0])
                 raise AnswerError(
-                    f"Expected {name} to hold whole numbers, got {array[index].item():g} at index {index}."
+                    f"Expected {name} to hold whole numbers, "
+                    f"got {array[index].item():g} at index {index}."
                 )
         return array.astype(np.int64)
     raise TypeError(f"as_array: dtype must be None, float, int or bool, not {dtype!r}.")
@@ -477,8 +506,12 @@ def _in_family(array: np.ndarray, dtype: type | None, name: str) -> np.ndarray:
 
 def _check_finite(array: np.ndarray, name: str) -> None:
     for test, what, cause in (
-        (np.isnan, "NaN (not a number)", "a 0 / 0, the log or square root of a negative number, "
-         "or an entry never filled in (np.empty)"),
+        (
+            np.isnan,
+            "NaN (not a number)",
+            "a 0 / 0, the log or square root of a negative number, "
+            "or an entry never filled in (np.empty)",
+        ),
         (np.isinf, "inf", "an overflow (exp of a large number) or a division by zero"),
     ):
         bad = test(array)
@@ -491,28 +524,44 @@ def _check_finite(array: np.ndarray, name: str) -> None:
             )
 
 
-def shape_problem(got: tuple[int, ...], want: tuple[int, ...], *, name: str = "your answer") -> str:
+def shape_problem(
+    got: tuple[int, ...], want: tuple[int, ...], *, name: str = "your answer"
+) -> str:
     """Feedback on a shape ``got`` where ``want`` was expected.
 
     Says when ``got`` is the transpose of ``want``, the same axes in another
     order, or the same values with extra or missing axes of size 1.
 
     Example:
-        >>> shape_problem((1, 6), (6,))
-        'Expected your answer to have shape (6,), got (1, 6): the same values with an extra axis of size 1. Take answer[0] or np.squeeze(answer).'
+        >>> print(shape_problem((1, 6), (6,)))
+        Expected your answer to have shape (6,), got (1, 6): the same values with an extra axis
+        of size 1. Take answer[0] or np.squeeze(answer).
         >>> shape_problem((2, 5), (2, 4))
         'Expected your answer to have shape (2, 4), got (2, 5).'
     """
     message = f"Expected {name} to have shape {want}, got {got}"
     if len(got) == 2 and got == want[::-1]:
-        return f"{message}: that is the transpose. Swap the axes (answer.T) or check the order of a matrix product."
+        return (
+            f"{message}: that is the transpose. Swap the axes (answer.T) or check the order of "
+            "a matrix product."
+        )
     if len(got) == len(want) > 2 and sorted(got) == sorted(want):
-        return f"{message}: the right sizes in the wrong order. Check which axis is which (np.transpose)."
+        return (
+            f"{message}: the right sizes in the wrong order. "
+            "Check which axis is which (np.transpose)."
+        )
     if np.prod(got) == np.prod(want) and [n for n in got if n != 1] == [n for n in want if n != 1]:
         if len(got) > len(want):
-            fix = "Take answer[0] or np.squeeze(answer)." if got[0] == 1 else "Use np.squeeze(answer)."
+            fix = (
+                "Take answer[0] or np.squeeze(answer)."
+                if got[0] == 1
+                else "Use np.squeeze(answer)."
+            )
             return f"{message}: the same values with an extra axis of size 1. {fix}"
-        return f"{message}: the same values with an axis of size 1 missing. Use answer.reshape({want})."
+        return (
+            f"{message}: the same values with an axis of size 1 missing. "
+            f"Use answer.reshape({want})."
+        )
     return f"{message}."
 
 
@@ -528,19 +577,25 @@ def as_shape(answer: Any, *, name: str = "the shape") -> tuple[int | None, ...]:
         >>> as_shape((32, 2.7), name="the shape of LSTM's output")
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected size 2 of the shape of LSTM's output to be a whole number, got 2.7, which has a fractional part.
+        course.exercises.answers.AnswerError: Expected size 2 of the shape of LSTM's output
+        to be a whole number, got 2.7, which has a fractional part.
         >>> as_shape("32, 4")
         Traceback (most recent call last):
         ...
-        course.exercises.answers.AnswerError: Expected the shape to be a tuple of sizes such as (32, 4), got the string '32, 4'.
+        course.exercises.answers.AnswerError: Expected the shape to be a tuple of sizes
+        such as (32, 4), got the string '32, 4'.
     """
     if (problem := _not_a_value(answer, "a tuple of sizes", name)) is not None:
         raise problem
     answer = to_python(answer)
     if isinstance(answer, numbers.Number) or isinstance(answer, (str, bytes, dict, set)):
-        raise AnswerError(f"Expected {name} to be a tuple of sizes such as (32, 4), got {describe(answer)}.")
+        raise AnswerError(
+            f"Expected {name} to be a tuple of sizes such as (32, 4), got {describe(answer)}."
+        )
     if isinstance(answer, np.ndarray) and answer.ndim != 1:
-        raise AnswerError(f"Expected {name} to be a tuple of sizes such as (32, 4), got {describe(answer)}.")
+        raise AnswerError(
+            f"Expected {name} to be a tuple of sizes such as (32, 4), got {describe(answer)}."
+        )
     try:
         sizes = list(answer)
     except TypeError:
@@ -569,7 +624,7 @@ def _same(a: float, b: float) -> bool:
 
 
 def _decimals_shown(value: float, most: int = 6) -> int | None:
-    """The fewest decimals that write ``value`` exactly (float32 noise ignored); None beyond ``most``."""
+    """The fewest decimals (at most ``most``) that write ``value``, float32 noise ignored."""
     for decimals in range(most + 1):
         if _same(value, round(value, decimals)):
             return decimals
@@ -579,7 +634,7 @@ def _decimals_shown(value: float, most: int = 6) -> int | None:
 def rounding_hint(
     answer: Any, expected: Any, *, atol: float, rtol: float = 1e-5, name: str = "your answer"
 ) -> str | None:
-    """"Keep more digits" feedback when ``answer`` is ``expected`` rounded or cut short.
+    """Feedback saying "keep more digits" when ``answer`` is ``expected`` rounded or cut short.
 
     Returns a message when every value that is off by more than the tolerance
     equals the expected value rounded (or truncated) to the decimals the student
@@ -587,8 +642,10 @@ def rounding_hint(
     None otherwise, for the checker to carry on.
 
     Example:
-        >>> rounding_hint(0.952, 20 / 21, atol=1e-4)
-        'Keep more digits: rounded to the 3 decimal(s) you kept, the expected value gives your answer, but the check needs it within 0.0001. Pass the unrounded result (not a printed or .round()-ed one).'
+        >>> print(rounding_hint(0.952, 20 / 21, atol=1e-4))
+        Keep more digits: rounded to the 3 decimal(s) you kept, the expected value gives your
+        answer, but the check needs it within 0.0001. Pass the unrounded result (not a printed
+        or .round()-ed one).
         >>> rounding_hint(0.9, 20 / 21, atol=1e-4) is None
         True
         >>> rounding_hint([3, 2], [3, 3], atol=1e-6) is None  # an off-by-one, not rounding
@@ -602,7 +659,11 @@ def rounding_hint(
     kept = []
     for value, target in zip(got[off], want[off]):
         decimals = _decimals_shown(float(value))
-        if decimals is None or decimals == 0 or _decimals_shown(float(target), decimals) is not None:
+        if (
+            decimals is None
+            or decimals == 0
+            or _decimals_shown(float(target), decimals) is not None
+        ):
             return None
         scale = 10.0**decimals
         shortened = [round(float(target), decimals)]

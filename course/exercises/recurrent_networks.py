@@ -7,7 +7,15 @@ from typing import Any
 import numpy as np
 
 from course.exercises import checker, compare_values, correct, wrong
-from course.exercises.answers import AnswerError, as_array, as_integer, as_shape, describe, rounding_hint, to_python
+from course.exercises.answers import (
+    AnswerError,
+    as_array,
+    as_integer,
+    as_shape,
+    describe,
+    rounding_hint,
+    to_python,
+)
 from course.rnn_reference import gru_step, sigmoid
 
 # Exercise 1: the parameter count of an LSTM layer, by formula.
@@ -37,7 +45,9 @@ def check_lstm_parameter_count(answer: Any) -> Any:
     count = as_integer(answer, name="the parameter count")
     expected = parameter_count("lstm", features, units)
     if count == expected:
-        return correct(f"Correct: 4 × ({features}·{units} + {units}·{units} + {units}) = {expected}.")
+        return correct(
+            f"Correct: 4 × ({features}·{units} + {units}·{units} + {units}) = {expected}."
+        )
     one_block = features * units + units * units + units
     mistakes = {
         one_block: "That is one block. An LSTM has four (input gate, forget gate, candidate, "
@@ -66,7 +76,11 @@ def check_lstm_parameter_count(answer: Any) -> Any:
 def _gru_variants() -> dict[str, np.ndarray]:
     """Answers that common mistakes in exercise 2 produce."""
     x, h = EXERCISE_2_X, EXERCISE_2_H
-    kernel, recurrent_kernel, bias = EXERCISE_2_KERNEL, EXERCISE_2_RECURRENT_KERNEL, EXERCISE_2_BIAS
+    kernel, recurrent_kernel, bias = (
+        EXERCISE_2_KERNEL,
+        EXERCISE_2_RECURRENT_KERNEL,
+        EXERCISE_2_BIAS,
+    )
     x_z, x_r, x_h = np.split(x @ kernel + bias[0], 3, axis=1)
     h_z, h_r, h_h = np.split(h @ recurrent_kernel + bias[1], 3, axis=1)
     z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
@@ -89,27 +103,38 @@ def _gru_variants() -> dict[str, np.ndarray]:
 def check_gru_step(answer: Any) -> Any:
     """``h_t`` of one Keras GRU step (``reset_after=True``) on the exercise's arrays."""
     expected = gru_step(
-        EXERCISE_2_X, EXERCISE_2_H, EXERCISE_2_KERNEL, EXERCISE_2_RECURRENT_KERNEL, EXERCISE_2_BIAS,
+        EXERCISE_2_X,
+        EXERCISE_2_H,
+        EXERCISE_2_KERNEL,
+        EXERCISE_2_RECURRENT_KERNEL,
+        EXERCISE_2_BIAS,
         reset_after=True,
     )
     array = as_array(answer, dtype=float, name="h_t")
     if array.shape != expected.shape:
         hint = ""
         if array.shape == (2, 12):
-            hint = " That is as wide as all three blocks: split the products into z, r and h with np.split(..., 3, axis=1)."
+            hint = (
+                " That is as wide as all three blocks: split the products into z, r and h "
+                "with np.split(..., 3, axis=1)."
+            )
         elif array.shape in ((4,), (2,)) or array.ndim == 1:
             hint = " Keep the batch axis: one row of 4 units per example."
         elif array.shape == expected.shape[::-1]:
             hint = " That is the transpose: keep batch first, units last."
-        return wrong(f"h_t should have shape (batch, units) = {expected.shape}, got {array.shape}.{hint}")
+        return wrong(
+            f"h_t should have shape (batch, units) = {expected.shape}, got {array.shape}.{hint}"
+        )
     if np.allclose(array, expected, atol=1e-6):
         return correct("Correct: this is what keras.layers.GRU(4) computes for one step.")
     if (hint := rounding_hint(array, expected, atol=1e-6, name="h_t")) is not None:
         return wrong(hint)
     hints = {
-        "swapped_update": "You swapped the roles of z and 1 - z. In Keras, h_t = z * h_(t-1) + (1 - z) * h~_t: "
+        "swapped_update": "You swapped the roles of z and 1 - z. "
+        "In Keras, h_t = z * h_(t-1) + (1 - z) * h~_t: "
         "z close to 1 keeps the old state.",
-        "reset_before": "That is the classic GRU (reset_after=False): the reset gate multiplies h_(t-1) "
+        "reset_before": "That is the classic GRU (reset_after=False): "
+        "the reset gate multiplies h_(t-1) "
         "before the product with U_h. Keras's default applies it after: r * (h_(t-1) U_h + b_h).",
         "candidate_only": "That is the candidate h~_t. The new state mixes it with the old one: "
         "h_t = z * h_(t-1) + (1 - z) * h~_t.",
@@ -124,21 +149,30 @@ def check_gru_step(answer: Any) -> Any:
         return wrong("A GRU state stays within [-1, 1]: check the sigmoid and tanh.")
     feedback = compare_values(array, expected, atol=1e-6, name="h_t")
     return wrong(
-        feedback.message + " Check the biases: row 0 goes with the input product, row 1 with the recurrent one."
+        feedback.message
+        + " Check the biases: row 0 goes with the input product, row 1 with the recurrent one."
     )
 
 
-def _as_shapes(answer: Any, layers: tuple[tuple[str, int, bool], ...]) -> list[tuple[int | None, ...]]:
+def _as_shapes(
+    answer: Any, layers: tuple[tuple[str, int, bool], ...]
+) -> list[tuple[int | None, ...]]:
     """A list of one shape per layer, each read by :func:`as_shape`."""
     count = len(layers)
     answer = to_python(answer)
     if not isinstance(answer, (list, tuple)):
-        raise AnswerError(f"Expected a list of {count} shape tuples, one per layer, got {describe(answer)}.")
+        raise AnswerError(
+            f"Expected a list of {count} shape tuples, one per layer, got {describe(answer)}."
+        )
     if len(answer) != count:
         single = all(isinstance(size, (int, np.integer)) or size is None for size in answer)
         hint = " That looks like a single shape: give one shape per layer." if single else ""
-        raise AnswerError(f"Expected one shape per layer, {count} in all; got {len(answer)}.{hint}")
-    return [as_shape(shape, name=f"the {name} shape") for (name, _, _), shape in zip(layers, answer)]
+        raise AnswerError(
+            f"Expected one shape per layer, {count} in all; got {len(answer)}.{hint}"
+        )
+    return [
+        as_shape(shape, name=f"the {name} shape") for (name, _, _), shape in zip(layers, answer)
+    ]
 
 
 @checker("recurrent-networks.3")
@@ -161,8 +195,17 @@ def check_stack_shapes(answer: Any) -> Any:
                 f"(batch, timesteps, units)."
             )
         if not sequences and len(given) == 3:
-            return wrong(f"{name}({units}) has return_sequences=False: it returns only the last output, (batch, units).")
+            return wrong(
+                f"{name}({units}) has return_sequences=False: "
+                "it returns only the last output, (batch, units)."
+            )
         if len(given) == len(want) and given[-1] != units:
-            return wrong(f"The last axis of {name}'s output is its number of units, {units}; got {given[-1]}.")
-        return wrong(f"The shape for {name}({units}) is not {given}. Think about batch, timesteps and units.")
+            return wrong(
+                f"The last axis of {name}'s output is its number of units, {units}; "
+                f"got {given[-1]}."
+            )
+        return wrong(
+            f"The shape for {name}({units}) is not {given}. "
+            "Think about batch, timesteps and units."
+        )
     return correct("Correct: only the last layer drops the time axis.")

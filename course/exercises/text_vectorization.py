@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -53,7 +53,8 @@ def check_one_hot_words(answer: Any) -> Any:
     if array.shape[2] != expected.shape[2]:
         return wrong(
             f"The last dimension should be the number of distinct words + 1 = {expected.shape[2]} "
-            f"(index 0 is reserved), got {array.shape[2]}. Did you lower-case and strip punctuation, "
+            f"(index 0 is reserved), got {array.shape[2]}. "
+            "Did you lower-case and strip punctuation, "
             "and keep index 0 free?"
         )
     if not np.isin(array, (0, 1)).all():
@@ -64,7 +65,7 @@ def check_one_hot_words(answer: Any) -> Any:
     return compare_values(array, expected, name="the one-hot tensor")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reference_layer(max_tokens: int | None = EXERCISE_2_MAX_TOKENS) -> Any:
     """The layer the exercise asks for, adapted once on ``EXERCISE_2_TEXTS``."""
     import keras
@@ -79,7 +80,7 @@ def _vocabulary(layer: Any) -> list[str]:
 
 
 def _weights_by_token(layer: Any, texts: list[str]) -> list[dict[str, float]]:
-    """For each text, the layer's nonzero output as {token: weight}: comparable across vocabulary orders."""
+    """For each text, the nonzero output as {token: weight}, whatever the vocabulary's order."""
     output = np.asarray(layer(texts), dtype=float)
     vocabulary = _vocabulary(layer)
     return [{vocabulary[i]: row[i] for i in np.flatnonzero(row)} for row in output]
@@ -94,7 +95,8 @@ def _config_problem(config: dict[str, Any]) -> Feedback | None:
         return wrong(f"ngrams is {ngrams!r}; use ngrams=2 to get unigrams and bigrams.")
     if config.get("max_tokens", EXERCISE_2_MAX_TOKENS) != EXERCISE_2_MAX_TOKENS:
         return wrong(
-            f"max_tokens is {config['max_tokens']!r}; the exercise asks for {EXERCISE_2_MAX_TOKENS}."
+            f"max_tokens is {config['max_tokens']!r}; "
+            f"the exercise asks for {EXERCISE_2_MAX_TOKENS}."
         )
     if config.get("output_sequence_length") is not None:
         return wrong(
@@ -111,7 +113,8 @@ def _vocabulary_problem(vocabulary: list[str], config: dict[str, Any]) -> Feedba
     foreign = [token for token in vocabulary[1:] if token not in every_token]
     if foreign and config.get("standardize", DEFAULT_STANDARDIZE) != DEFAULT_STANDARDIZE:
         return wrong(
-            f"The layer's tokens differ from the standard ones, e.g. {', '.join(repr(t) for t in foreign[:3])}: "
+            "The layer's tokens differ from the standard ones, e.g. "
+            f"{', '.join(repr(t) for t in foreign[:3])}: "
             f"standardize is {config['standardize']!r}. Keep the default {DEFAULT_STANDARDIZE!r}, "
             "so that 'Film.' and 'film' are one token."
         )
@@ -125,7 +128,8 @@ def _vocabulary_problem(vocabulary: list[str], config: dict[str, Any]) -> Feedba
     if missing:
         return wrong(
             f"The vocabulary lacks {len(missing)} of the {len(expected)} most frequent tokens of "
-            f"EXERCISE_2_TEXTS, e.g. {', '.join(repr(t) for t in missing[:3])}: adapt the layer on "
+            f"EXERCISE_2_TEXTS, e.g. {', '.join(repr(t) for t in missing[:3])}: "
+            "adapt the layer on "
             f"all {len(EXERCISE_2_TEXTS)} texts, with the default standardisation and splitting."
         )
     return None
@@ -134,14 +138,18 @@ def _vocabulary_problem(vocabulary: list[str], config: dict[str, Any]) -> Feedba
 def _weights_problem(layer: Any) -> Feedback | None:
     """Feedback when the layer's TF-IDF output differs from the reference layer's."""
     probes = [*EXERCISE_2_TEXTS, "The film was great, not boring at all!"]
-    given, expected = _weights_by_token(layer, probes), _weights_by_token(_reference_layer(), probes)
+    given, expected = (
+        _weights_by_token(layer, probes),
+        _weights_by_token(_reference_layer(), probes),
+    )
     for text, got, want in zip(probes, given, expected):
         for token in sorted(set(got) | set(want)):
             if not np.isclose(got.get(token, 0.0), want.get(token, 0.0), rtol=1e-4, atol=1e-4):
                 return wrong(
                     f"On the text {text!r} the layer gives {token!r} the weight "
-                    f"{got.get(token, 0.0):.4f}, where a layer adapted once on EXERCISE_2_TEXTS gives "
-                    f"{want.get(token, 0.0):.4f}. The IDF weights come from the texts you adapt on: "
+                    f"{got.get(token, 0.0):.4f}, where a layer adapted once on EXERCISE_2_TEXTS "
+                    f"gives {want.get(token, 0.0):.4f}. "
+                    "The IDF weights come from the texts you adapt on: "
                     "adapt on the exercise's texts exactly once, as a list of documents."
                 )
     return None
@@ -188,7 +196,9 @@ def check_count_vector(answer: Any) -> Any:
         index = EXERCISE_3_VOCABULARY.index(token) if token in EXERCISE_3_VOCABULARY else 0
         expected[index] += 1
     array = as_array(answer, dtype=int, name="the count vector")
-    array = array.reshape(-1) if array.ndim == 2 and array.shape[0] == 1 else array  # a batch of one
+    array = (
+        array.reshape(-1) if array.ndim == 2 and array.shape[0] == 1 else array
+    )  # a batch of one
     if array.shape != expected.shape:
         return wrong(
             f"Expected one count per vocabulary entry, shape {expected.shape}; got {array.shape}."

@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 
 from course.exercises import Feedback, checker, compare_values, correct, wrong
-from course.exercises.answers import AnswerError, as_array, as_integer, as_text, brief, describe, to_python
+from course.exercises.answers import (
+    AnswerError,
+    as_array,
+    as_integer,
+    as_text,
+    brief,
+    describe,
+    to_python,
+)
 
 # Exercise 1: the skip-gram pairs of a short sentence, window 1.
 EXERCISE_1_SENTENCE = "the cat sat on the mat"
@@ -54,7 +62,7 @@ def _describe(pairs: Any, limit: int = 3) -> str:
 
 
 def _word(value: Any) -> str | None:
-    """A word from ``str``, NumPy string or UTF-8 bytes (TensorFlow's strings); None if not text."""
+    """A word from ``str``, NumPy string or UTF-8 bytes (TensorFlow's strings); else None."""
     value = to_python(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
@@ -68,7 +76,9 @@ def _as_pairs(answer: Any) -> list[tuple[str, str]]:
         raise AnswerError(f"Expected {what}, got {describe(answer)}.")
     items = to_python(answer)
     if isinstance(items, np.ndarray) and items.ndim != 2:
-        raise AnswerError(f"Expected {what} (an array of shape (pairs, 2)), got {describe(items)}.")
+        raise AnswerError(
+            f"Expected {what} (an array of shape (pairs, 2)), got {describe(items)}."
+        )
     try:
         items = list(items)
     except TypeError:
@@ -134,7 +144,7 @@ def _keep_probabilities() -> np.ndarray:
 
 @checker("word2vec.2")
 def check_keep_probabilities(answer: Any) -> Any:
-    """Keep probabilities for ``EXERCISE_2_FREQUENCIES`` with threshold ``EXERCISE_2_THRESHOLD``."""
+    """Keep probabilities of ``EXERCISE_2_FREQUENCIES`` with threshold ``EXERCISE_2_THRESHOLD``."""
     expected = _keep_probabilities()
     array = as_array(answer, shape=expected.shape, dtype=float, name="the keep probabilities")
     if (array > 1 + 1e-9).any():
@@ -151,7 +161,9 @@ def check_keep_probabilities(answer: Any) -> Any:
             "keeps a word with probability (sqrt(f / t) + 1) * t / f, which keeps a bit more."
         )
     if np.allclose(array, 1 - expected, atol=1e-4):
-        return wrong("Those are the probabilities of dropping each word; the exercise asks for keeping.")
+        return wrong(
+            "Those are the probabilities of dropping each word; the exercise asks for keeping."
+        )
     return compare_values(array, expected, atol=1e-4, name="the keep probabilities")
 
 
@@ -175,7 +187,8 @@ def check_analogy(answer: Any) -> Any:
         answer = answer[0]  # [(word, score), ...] as analogy() returns it
     if isinstance(answer, (list, tuple)) and len(answer) == 2 and _word(answer[0]) is not None:
         return wrong(
-            f"Answer with the word alone (a string), not a (word, score) pair: {_word(answer[0])!r}?"
+            "Answer with the word alone (a string), not a (word, score) pair: "
+            f"{_word(answer[0])!r}?"
         )
     answer = as_text(answer, name="the word")
     if answer not in EXERCISE_3_WORDS:
@@ -215,8 +228,10 @@ def _call(function: Any, n: int, w: int) -> int | Feedback:
     try:
         result = function(n, w)
     except Exception as error:  # the student's function failed: say where
-        return wrong(f"{call} raised {type(error).__name__}: {error}. It should take two whole "
-                     "numbers, n and w, and return a number.")
+        return wrong(
+            f"{call} raised {type(error).__name__}: {error}. It should take two whole "
+            "numbers, n and w, and return a number."
+        )
     try:
         return as_integer(result, name=f"what {call} returned")
     except AnswerError as problem:
@@ -228,7 +243,8 @@ def check_positive_pair_count(answer: Any) -> Any:
     """A function ``positive_pairs(n, w)``: the number of (target, context) pairs."""
     if not callable(answer) or isinstance(answer, type):
         return wrong(
-            f"Expected a function positive_pairs(n, w) that returns a number, got {describe(answer)}."
+            "Expected a function positive_pairs(n, w) that returns a number, "
+            f"got {describe(answer)}."
         )
     for n, w in EXERCISE_4_CASES:
         expected = _pairs_by_brute_force(n, w)
@@ -238,12 +254,22 @@ def check_positive_pair_count(answer: Any) -> Any:
         if number == expected:
             continue
         if number == 2 * n * w:
-            hint = "near the two ends of the sequence the window is cut off, so those words have fewer neighbours"
+            hint = (
+                "near the two ends of the sequence the window is cut off, "
+                "so those words have fewer neighbours"
+            )
         elif number * 2 == expected:
-            hint = "(a, b) and (b, a) are two different pairs: count each neighbour from both sides"
+            hint = (
+                "(a, b) and (b, a) are two different pairs: count each neighbour from both sides"
+            )
         elif w >= n - 1 and n > 0:
-            hint = "here the window reaches past both ends of the sequence: every word pairs with every other word"
+            hint = (
+                "here the window reaches past both ends of the sequence: "
+                "every word pairs with every other word"
+            )
         else:
-            hint = "count, for each position, the neighbours on the left and on the right that exist"
+            hint = (
+                "count, for each position, the neighbours on the left and on the right that exist"
+            )
         return wrong(f"positive_pairs({n}, {w}) returned {number}, expected {expected}: {hint}.")
     return correct(f"Correct for all {len(EXERCISE_4_CASES)} test cases.")

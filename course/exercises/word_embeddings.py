@@ -44,7 +44,9 @@ EXERCISE_4_VECTORS = {
 }
 
 
-def expected_parameter_count(vocabulary_size: int, embedding_dim: int, sequence_length: int) -> int:
+def expected_parameter_count(
+    vocabulary_size: int, embedding_dim: int, sequence_length: int
+) -> int:
     """Parameters of Embedding(vocabulary_size, embedding_dim) -> Flatten -> Dense(1).
 
     Example:
@@ -75,11 +77,14 @@ def check_parameter_count(answer: Any) -> Any:
             "That is the count for one-hot input (Flatten over 50 × 5,000 one-hot values, then "
             "Dense(1)); with an Embedding layer the words go through a 16-wide table first."
         ),
-        v * d + n * d + d: "The Dense layer has one unit, so one bias, not one per embedding dimension.",
+        v * d
+        + n * d
+        + d: "The Dense layer has one unit, so one bias, not one per embedding dimension.",
     }
     if value == expected:
         return correct(
-            f"Correct: {v:,} × {d} = {v * d:,} in the embedding table, plus {n * d} + 1 in Dense(1)."
+            f"Correct: {v:,} × {d} = {v * d:,} in the embedding table, "
+            f"plus {n * d} + 1 in Dense(1)."
         )
     if value in hints:
         return wrong(hints[value])
@@ -103,7 +108,9 @@ def check_embedding_lookup(answer: Any) -> Any:
             f"The lookup returns the weight row of each id: shape ({rows}, {length}, {width})."
         )
     if array.shape == (length, rows, width):
-        return wrong(f"Shape {array.shape}: batch and position are swapped; expected {expected.shape}.")
+        return wrong(
+            f"Shape {array.shape}: batch and position are swapped; expected {expected.shape}."
+        )
     if array.shape != expected.shape:
         return wrong(
             f"Expected shape (batch, sequence length, embedding width) = {expected.shape}, "
@@ -113,7 +120,8 @@ def check_embedding_lookup(answer: Any) -> Any:
         shifted = np.clip(EXERCISE_2_IDS + shift, 0, vocabulary - 1)
         if np.allclose(array, EXERCISE_2_WEIGHTS[shifted]) and not np.allclose(array, expected):
             return wrong(
-                f"Those are the rows at {direction}: row i of the weight matrix is the vector of id i, "
+                f"Those are the rows at {direction}: "
+                "row i of the weight matrix is the vector of id i, "
                 "counting from 0 (row 0 is padding)."
             )
     if np.allclose(array[:, 2], 0) and not np.allclose(expected[:, 2], 0):
@@ -146,15 +154,23 @@ def check_cosine_similarity(answer: Any) -> Any:
     dot = float(a @ b)
     expected = dot / (np.linalg.norm(a) * np.linalg.norm(b))
     if np.isclose(value, expected, atol=1e-4):
-        return correct(f"Correct: {dot:g} / ({np.linalg.norm(a):g} × {np.linalg.norm(b):g}) = {expected:.4f}.")
-    if (hint := rounding_hint(value, expected, atol=1e-4, name="the cosine similarity")) is not None:
+        return correct(
+            f"Correct: {dot:g} / ({np.linalg.norm(a):g} × {np.linalg.norm(b):g}) = {expected:.4f}."
+        )
+    if (
+        hint := rounding_hint(value, expected, atol=1e-4, name="the cosine similarity")
+    ) is not None:
         return wrong(hint)
     if np.isclose(value, dot):
         return wrong("That is the dot product; divide it by the lengths (norms) of both vectors.")
     if np.isclose(value, 1 - expected, atol=1e-4):
-        return wrong("That is the cosine *distance* (1 − similarity), what scipy's `cosine` returns.")
+        return wrong(
+            "That is the cosine *distance* (1 − similarity), what scipy's `cosine` returns."
+        )
     if np.isclose(value, np.linalg.norm(a - b)):
-        return wrong("That is the Euclidean distance; cosine similarity compares directions, not positions.")
+        return wrong(
+            "That is the Euclidean distance; cosine similarity compares directions, not positions."
+        )
     if not -1 <= value <= 1:
         return wrong(f"A cosine similarity lies between −1 and 1; got {value:g}.")
     return wrong(f"Got {value:.4f}; cosine similarity is a·b / (|a| |b|).")
