@@ -36,7 +36,12 @@ from course.data import (
     lookup,
     mirror_dirs,
 )
-from course.data.fetch import MARKER_FILENAME, SkippedCopyWarning, archive_folder_name, discard_corrupt
+from course.data.fetch import (
+    MARKER_FILENAME,
+    SkippedCopyWarning,
+    archive_folder_name,
+    discard_corrupt,
+)
 
 # `course.data.fetch` the attribute is the function; the module is in sys.modules.
 fetch_module = importlib.import_module("course.data.fetch")

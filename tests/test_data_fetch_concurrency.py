@@ -16,11 +16,14 @@ import time
 from pathlib import Path
 
 import pytest
-from test_data_fetch import home, make_tar_gz, mirror, served_remote, server  # noqa: F401 - fixtures
+import test_data_fetch as shared
+from test_data_fetch import make_tar_gz, served_remote
 
 from course.data import RemoteFile, extract, fetch
 
 fetch_module = importlib.import_module("course.data.fetch")
+# The fixtures of test_data_fetch (a local HTTP server, an isolated data home, a mirror).
+server, home, mirror = shared.server, shared.home, shared.mirror
 FORK = multiprocessing.get_context("fork")
 WORKERS = 4
 MEMBERS = {f"bundle/{split}/{index:03d}.txt": f"{split} review {index}\n".encode() * 20 for split in ("train", "test") for index in range(150)}

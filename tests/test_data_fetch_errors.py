@@ -14,11 +14,14 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from test_data_fetch import CONTENT, home, make_tar_gz, mirror, served_remote, server  # noqa: F401
+import test_data_fetch as shared
+from test_data_fetch import CONTENT, make_tar_gz, served_remote
 
 from course.data import DataError, DownloadError, extract, fetch
 
 fetch_module = importlib.import_module("course.data.fetch")
+# The fixtures of test_data_fetch (a local HTTP server, an isolated data home, a mirror).
+server, home, mirror = shared.server, shared.home, shared.mirror
 MEMBERS = {"bundle/a.txt": b"alpha", "bundle/b.txt": b"beta"}
 
 

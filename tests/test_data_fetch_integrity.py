@@ -12,15 +12,17 @@ import json
 import os
 import tarfile
 import zipfile
-from pathlib import Path
 
 import pytest
-from test_data_fetch import CONTENT, home, make_tar_gz, make_zip, mirror, served_remote, server, sha256  # noqa: F401
+import test_data_fetch as shared
+from test_data_fetch import CONTENT, make_tar_gz, make_zip, served_remote
 
 from course.data import ChecksumError, CorruptArchiveError, extract, fetch
 from course.data.fetch import MARKER_FILENAME
 
 fetch_module = importlib.import_module("course.data.fetch")
+# The fixtures of test_data_fetch (a local HTTP server, an isolated data home, a mirror).
+server, home, mirror = shared.server, shared.home, shared.mirror
 MEMBERS = {f"bundle/{split}/{index}.txt": f"{split} {index}\n".encode() * 10 for split in ("train", "test") for index in range(5)}
 
 

@@ -1138,7 +1138,7 @@ def read_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
             f"{path} is missing: its extraction is incomplete. Load the data again to extract it afresh."
         ) from None
     except UnicodeDecodeError as error:
-        name = codecs_name(encoding)
+        name = _encoding_name(encoding)
         raise CorruptArchiveError(
             f"{path} is not valid {name} text: byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
             f"be decoded. The file is damaged or not {name}: delete its folder and load the data again; if it "
@@ -1146,11 +1146,11 @@ def read_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
         ) from None
 
 
-def codecs_name(encoding: str) -> str:
+def _encoding_name(encoding: str) -> str:
     """The usual spelling of an encoding's name.
 
     Example:
-        >>> codecs_name("utf_8")
+        >>> _encoding_name("utf_8")
         'UTF-8'
     """
     import codecs
