@@ -284,7 +284,7 @@ def test_describe_and_brief_never_print_a_whole_array():
     big = np.zeros((300, 300))
     assert describe(big) == "an array of shape (300, 300) and dtype float64"
     assert len(brief(list(range(10_000)))) < 40
-    assert describe(tf.zeros((2, 3))) == "a EagerTensor of shape (2, 3) and dtype float32"
+    assert describe(tf.zeros((2, 3))) == "an EagerTensor of shape (2, 3) and dtype float32"
 
 
 # check() ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ and go on with checking the *values*.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import reprlib
 from typing import Any
@@ -101,15 +102,24 @@ def describe(answer: Any) -> str:
     if hasattr(answer, "shape") and hasattr(answer, "dtype"):
         shape = tuple(answer.shape) if answer.shape is not None else None
         dtype = getattr(answer.dtype, "name", answer.dtype)
-        return f"a {type(answer).__name__} of shape {shape} and dtype {dtype}"
+        return f"{_a(type(answer).__name__)} of shape {shape} and dtype {dtype}"
     if isinstance(answer, (list, tuple, set, frozenset, dict)):
         noun = "key" if isinstance(answer, dict) else "item"
         return (
-            f"a {type(answer).__name__} of {len(answer)} {noun}{'' if len(answer) == 1 else 's'}"
+            f"{_a(type(answer).__name__)} of {len(answer)} {noun}{'' if len(answer) == 1 else 's'}"
         )
-    if callable(answer):
-        return f"the function {getattr(answer, '__name__', type(answer).__name__)}"
-    return f"a {type(answer).__name__}"
+    if _is_function(answer):
+        return f"the function {getattr(answer, '__name__', '?')}"
+    return _a(type(answer).__name__)
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article: 'a list', 'an object'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _is_function(answer: Any) -> bool:
+    return inspect.isroutine(answer) or isinstance(answer, type(len))
 
 
 def brief(value: Any) -> str:
@@ -178,10 +188,15 @@ def _not_a_value(answer: Any, expected: str, name: str) -> AnswerError | None:
             f"Expected {name} to be {expected}, got a symbolic {type(answer).__name__} (from "
             "keras.Input), which has no values: call the layer or model on real data."
         )
-    if callable(answer) and not hasattr(answer, "shape") and not isinstance(answer, type):
+    if _is_function(answer):
         return AnswerError(
             f"Expected {name} to be {expected}, got {describe(answer)}: call it and pass the "
             "result it returns."
+        )
+    if callable(answer) and not hasattr(answer, "shape") and not isinstance(answer, type):
+        return AnswerError(
+            f"Expected {name} to be {expected}, got {describe(answer)}: pass what it computes "
+            "(its output on the exercise's input), not the object itself."
         )
     return None
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from course.exercises import Feedback, checker, compare_values, correct, wrong
-from course.exercises.answers import as_array, describe
+from course.exercises.answers import AnswerError, as_array, describe
 from course.text import one_hot_words
 
 # Exercise 1: word-level one-hot encoding by hand.
@@ -79,9 +79,20 @@ def _vocabulary(layer: Any) -> list[str]:
     return [t.decode("utf-8") if isinstance(t, bytes) else str(t) for t in layer.get_vocabulary()]
 
 
+def _output(layer: Any, texts: list[str]) -> np.ndarray:
+    """The layer's output on ``texts``; AnswerError when it cannot take a batch of strings."""
+    try:
+        return np.asarray(layer(texts), dtype=float)
+    except Exception as error:  # the student's layer: report, do not crash
+        raise AnswerError(
+            f"Calling the layer on a list of texts raised {type(error).__name__}: {error}. "
+            "Expected a keras.layers.TextVectorization layer, which takes strings."
+        ) from None
+
+
 def _weights_by_token(layer: Any, texts: list[str]) -> list[dict[str, float]]:
     """For each text, the nonzero output as {token: weight}, whatever the vocabulary's order."""
-    output = np.asarray(layer(texts), dtype=float)
+    output = _output(layer, texts)
     vocabulary = _vocabulary(layer)
     return [{vocabulary[i]: row[i] for i in np.flatnonzero(row)} for row in output]
 
@@ -176,7 +187,7 @@ def check_tfidf_bigram_layer(answer: Any) -> Any:
         return wrong("The vocabulary holds no bigram (two words with a space): check ngrams.")
     if (problem := _vocabulary_problem(vocabulary, config)) is not None:
         return problem
-    output = np.asarray(answer(["the cat sat on the mat"]))
+    output = _output(answer, ["the cat sat on the mat"])
     if output.shape != (1, len(vocabulary)):
         return wrong(
             f"One text should give one weight per vocabulary token, shape (1, {len(vocabulary)}); "
