@@ -22,20 +22,23 @@ import pandas as pd
 import pytest
 
 from course.data import (
-    DataUnavailableError,
     CorruptArchiveError,
     Dataset,
+    DataUnavailableError,
     load_airline_passengers,
     load_cifar10,
+    load_conll2003,
     load_glove,
     load_imdb,
     load_jena_climate,
     load_mnist,
     load_nietzsche,
+    load_shakespeare,
     load_spa_eng,
     load_text8,
+    load_ud_english_ewt,
 )
-from course.data.loaders import JENA_COLUMNS, real_notice
+from course.data.loaders import JENA_COLUMNS, UPOS_TAG_NAMES, real_notice
 
 loaders = importlib.import_module("course.data.loaders")
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -43,13 +46,18 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 def find_mirror() -> Path | None:
     configured = os.environ.get("COURSE_DATA_MIRROR")
-    folder = Path(configured.split(os.pathsep)[0]) if configured else REPOSITORY.parent / "shared" / "data"
+    folder = (
+        Path(configured.split(os.pathsep)[0])
+        if configured
+        else REPOSITORY.parent / "shared" / "data"
+    )
     return folder if (folder / "aclImdb_v1.tar.gz").is_file() else None
 
 
 MIRROR = find_mirror()
 needs_mirror = pytest.mark.skipif(
-    MIRROR is None, reason="no data mirror: set COURSE_DATA_MIRROR or provide ../shared/data beside the repository"
+    MIRROR is None,
+    reason="no data mirror: set COURSE_DATA_MIRROR or provide ../shared/data beside the checkout",
 )
 
 
@@ -126,9 +134,16 @@ def test_airline_passengers(real_data):
     data = airline["data"]
 
     assert data.shape == (144, 2) and list(data.columns) == ["month", "passengers"]
-    assert pd.api.types.is_datetime64_any_dtype(data["month"]) and data["passengers"].dtype == np.int64
-    assert data["month"].iloc[0] == pd.Timestamp("1949-01-01") and data["passengers"].iloc[0] == 112
-    assert data["month"].iloc[-1] == pd.Timestamp("1960-12-01") and data["passengers"].iloc[-1] == 432
+    assert (
+        pd.api.types.is_datetime64_any_dtype(data["month"])
+        and data["passengers"].dtype == np.int64
+    )
+    assert (
+        data["month"].iloc[0] == pd.Timestamp("1949-01-01") and data["passengers"].iloc[0] == 112
+    )
+    assert (
+        data["month"].iloc[-1] == pd.Timestamp("1960-12-01") and data["passengers"].iloc[-1] == 432
+    )
     assert "month, passengers" in airline.notice
 
 
@@ -164,6 +179,129 @@ def test_glove_in_another_dimension_is_not_served_by_a_mirror_copy_of_one_member
         load_glove(64)
 
 
+@needs_mirror
+def test_mnist_from_the_rebuilt_mirror_copy(real_data):
+    mnist = load_mnist(allow_standin=False)
+
+    (x_train, y_train), (x_test, y_test) = mnist["train"], mnist["test"]
+    assert mnist.source == "mirror" and mnist.variant.filename == "mnist-from-png.npz"
+    assert x_train.shape == (60_000, 28, 28) and x_test.shape == (10_000, 28, 28)
+    assert x_train.dtype == np.uint8 and y_train.dtype == np.uint8
+    assert round(float(x_train.mean()) / 255, 6) == 0.130660  # the README's pixel means
+    assert round(float(x_test.mean()) / 255, 6) == 0.132515
+    assert np.bincount(y_test).tolist()[:2] == [980, 1135]  # MNIST's test class counts
+    assert "mnist_png" in mnist.notice and "LeCun" in mnist.notice
+
+
+@pytest.fixture(scope="session")
+def real_cifar10(real_data_home: Path) -> Dataset:
+    """The JPEG copy decoded once (60,000 images) for every test that needs it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSE_DATA_HOME", str(real_data_home))
+        patch.setenv("COURSE_DATA_MIRROR", str(MIRROR))
+        patch.setenv("COURSE_DATA_OFFLINE", "1")
+        return load_cifar10(allow_standin=False)
+
+
+@needs_mirror
+def test_cifar10_from_the_jpeg_mirror_copy(real_cifar10, real_data):
+    (x_train, y_train), (x_test, y_test) = real_cifar10["train"], real_cifar10["test"]
+
+    assert real_cifar10.source == "mirror" and real_cifar10.variant.filename == "cifar-10-jpeg.zip"
+    assert x_train.shape == (50_000, 32, 32, 3) and x_test.shape == (10_000, 32, 32, 3)
+    assert (
+        np.bincount(y_train).tolist() == [5_000] * 10
+        and np.bincount(y_test).tolist() == [1_000] * 10
+    )
+    assert len(set(y_train[:50].tolist())) > 5  # shuffled, not sorted by class
+    # canonical CIFAR-10 training means per channel: 125.3, 123.0, 113.9 (within 0.04 of 255)
+    means = x_train.reshape(-1, 3).mean(axis=0) / 255
+    np.testing.assert_allclose(means, [0.4914, 0.4822, 0.4465], atol=0.04)
+    assert "JPEG" in real_cifar10.notice and "lossy" in real_cifar10.notice
+    assert "JPEG" in real_cifar10.describe()
+
+
+@needs_mirror
+def test_cifar10_jpeg_copy_is_decoded_once_and_cached(real_cifar10, real_data, monkeypatch):
+    cached = list(real_data.glob("cifar-10-jpeg.*.npz"))
+    assert len(cached) == 1 and not list(real_data.glob(".cifar-10-jpeg*"))  # no temporary left
+
+    def no_decoding(fetched):
+        raise AssertionError("the JPEG copy was decoded again")
+
+    monkeypatch.setattr(loaders, "_decode_cifar_jpeg", no_decoding)
+    again = load_cifar10(allow_standin=False)
+    np.testing.assert_array_equal(again["test"][1], real_cifar10["test"][1])
+
+
+@needs_mirror
+def test_glove_50d_complete_from_the_gzip_mirror_copy(real_data):
+    glove = load_glove(50)
+
+    assert len(glove.words) == 400_000 and glove.vectors.shape == (400_000, 50)
+    assert glove.words[:3] == ["the", ",", "."] and glove.dimension == 50
+    assert glove.vectors.dtype == np.float32
+    assert "glove.6B.50d.txt.gz" in glove.notice and "400,000" in glove.notice
+
+
+@needs_mirror
+def test_glove_reads_only_the_first_words(real_data):
+    glove = load_glove(50, max_words=1_000)
+    first_100d = load_glove(100, max_words=10)
+
+    assert glove.vectors.shape == (1_000, 50) and glove.words[0] == "the"
+    assert first_100d.vectors.shape == (10, 100) and first_100d.words[0] == "the"
+
+
+@needs_mirror
+def test_spa_eng_from_the_dated_mirror_copy(real_data):
+    spa_eng = load_spa_eng(allow_standin=False)
+    pairs = spa_eng["pairs"]
+
+    assert len(pairs) == 118_964 and pairs.iloc[0].tolist() == ["Go.", "Ve."]
+    assert not spa_eng.is_standin and "2018-05-13" in spa_eng.notice
+
+
+@needs_mirror
+def test_shakespeare(real_data):
+    shakespeare = load_shakespeare()
+
+    assert len(shakespeare.text) == 1_115_394 and shakespeare["text"] is shakespeare.text
+    assert shakespeare.text.startswith("First Citizen:\nBefore we proceed any further")
+    assert shakespeare.variant is None and "Karpathy" in shakespeare.notice
+
+
+@needs_mirror
+def test_ud_english_ewt(real_data):
+    ewt = load_ud_english_ewt()
+
+    assert list(ewt) == ["train", "validation", "test"]
+    assert [ewt.counts[split].sentences for split in ewt] == [12_544, 2_001, 2_077]
+    tokens, tags = ewt["train"]
+    assert len(tokens) == len(tags) == 12_544
+    assert all(len(words) == len(upos) for words, upos in zip(tokens, tags))
+    assert ewt.tag_names == list(UPOS_TAG_NAMES) and len(ewt.tag_names) == 17
+    assert ewt.counts["train"].tokens == sum(map(len, tokens))
+    assert "en_ewt-ud-dev.conllu" in ewt.notice and "CC BY-SA 4.0" in ewt.notice
+    assert "| validation | 2,001 sentences," in ewt.describe()
+
+
+@needs_mirror
+def test_conll2003(real_data):
+    conll = load_conll2003()
+
+    assert list(conll) == ["train", "validation", "test"]
+    assert [tuple(conll.counts[split]) for split in conll] == [
+        (14_041, 203_621),
+        (3_250, 51_362),
+        (3_453, 46_435),
+    ]
+    tokens, tags = conll["train"]
+    assert tokens[0][:3] == ["EU", "rejects", "German"] and tags[0][:3] == ["B-ORG", "O", "B-MISC"]
+    assert conll.tag_names[0] == "O" and len(conll.tag_names) == 9
+    assert "IOB2" in conll.notice and "Reuters" in conll.notice
+
+
 # ------------------------------------------- real formats, made small, in a mirror
 
 
@@ -178,7 +316,9 @@ def small_mirror(isolated_data_home: Path, tmp_path: Path, monkeypatch: pytest.M
         remote = getattr(loaders, constant)
         path = folder / remote.filename
         path.write_bytes(content)
-        small = dataclasses.replace(remote, sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+        small = dataclasses.replace(
+            remote, sha256=hashlib.sha256(content).hexdigest(), size=len(content)
+        )
         monkeypatch.setattr(loaders, constant, small)
         return path
 
@@ -230,7 +370,7 @@ def test_mnist_from_an_npz(small_mirror, monkeypatch):
 
     mnist = load_mnist(allow_standin=False)
 
-    (x_train, y_train), (x_test, y_test) = mnist["train"], mnist["test"]
+    (x_train, y_train), (x_test, _) = mnist["train"], mnist["test"]
     assert x_train.shape == (6, 28, 28) and x_test.shape == (2, 28, 28)
     assert x_train.dtype == np.uint8 and y_train.tolist() == list(range(6))
     assert mnist.source == "mirror" and "LeCun" in mnist.notice
@@ -254,14 +394,19 @@ def test_cifar10_from_pickled_batches(small_mirror, monkeypatch):
         return pickle.dumps({b"data": images.reshape(count, 3072), b"labels": labels})
 
     # 5 batches of 4 images, labels 0-3, 4-7, 8-1, 2-5, 6-9: two of each class
-    members = {f"cifar-10-batches-py/data_batch_{number}": batch(4 * (number - 1)) for number in range(1, 6)}
+    members = {
+        f"cifar-10-batches-py/data_batch_{number}": batch(4 * (number - 1))
+        for number in range(1, 6)
+    }
     members["cifar-10-batches-py/test_batch"] = batch(0, count=10)
     small_mirror("CIFAR10", tar_gz_bytes(members))
 
     cifar = load_cifar10(allow_standin=False)
 
     images, labels = cifar["train"]
-    assert images.shape == (20, 32, 32, 3) and images.dtype == np.uint8 and labels.dtype == np.uint8
+    assert (
+        images.shape == (20, 32, 32, 3) and images.dtype == np.uint8 and labels.dtype == np.uint8
+    )
     assert images[..., 0].min() == 255 and images[..., 1].max() == 0  # channels last
     assert labels[:4].tolist() == [0, 1, 2, 3] and cifar["test"][0].shape == (10, 32, 32, 3)
     assert cifar.class_names[0] == "airplane" and len(cifar.class_names) == 10
@@ -312,7 +457,11 @@ def test_spa_eng_pairs_from_a_zip(small_mirror, expect):
     assert pairs.values.tolist() == [["Go.", "Ve."], ["Go.", "Vete."], ["I won!", "¡He ganado!"]]
 
 
-GLOVE_LINES = ["the " + " ".join(["0.5"] * 50), "null " + " ".join(["1"] * 50), "nan " + " ".join(["-2"] * 50)]
+GLOVE_LINES = [
+    "the " + " ".join(["0.5"] * 50),
+    "null " + " ".join(["1"] * 50),
+    "nan " + " ".join(["-2"] * 50),
+]
 GLOVE_TEXT = ("\n".join(GLOVE_LINES) + "\n").encode()
 
 
@@ -333,7 +482,9 @@ def test_glove_50d_text_that_is_not_the_published_one_is_refused(small_mirror, e
 
     with pytest.raises(CorruptArchiveError, match="glove.6B.50d.txt should have sha256 d8f717f8"):
         load_glove(50)
-    assert load_glove(50, max_words=3).words[0] == "the"  # a prefix cannot be hashed; the count is checked
+    assert (
+        load_glove(50, max_words=3).words[0] == "the"
+    )  # a prefix cannot be hashed; the count is checked
 
 
 def test_glove_with_too_few_words_is_refused(small_mirror, expect):
@@ -353,7 +504,10 @@ def test_glove_file_of_the_wrong_width_is_corrupt(small_mirror):
 
 def test_airline_with_the_other_header_and_a_footer(small_mirror, expect):
     expect(AIRLINE_MONTHS=2, AIRLINE_FIRST_AND_LAST=(112, 118))
-    csv = '"Month","Passengers"\n"1949-01",112\n"1949-02",118\n\nInternational airline passengers: monthly totals\n'
+    csv = (
+        '"Month","Passengers"\n"1949-01",112\n"1949-02",118\n\n'
+        "International airline passengers: monthly totals\n"
+    )
     small_mirror("AIRLINE_PASSENGERS", csv.encode())
 
     data = load_airline_passengers()["data"]
@@ -371,7 +525,9 @@ def test_airline_file_with_other_columns_is_corrupt(small_mirror):
 
 def test_canonical_nietzsche_is_lower_cased(small_mirror, expect):
     expect(NIETZSCHE_PREFIX="preface\n\nsupposing", NIETZSCHE_CHARACTERS=57)
-    small_mirror("NIETZSCHE", "PREFACE\n\nSupposing that Truth is a woman (Werthschätzung)".encode())
+    small_mirror(
+        "NIETZSCHE", "PREFACE\n\nSupposing that Truth is a woman (Werthschätzung)".encode()
+    )
 
     assert load_nietzsche().text == "preface\n\nsupposing that truth is a woman (werthschätzung)"
 
@@ -380,7 +536,9 @@ def test_canonical_nietzsche_is_lower_cased(small_mirror, expect):
 
 
 def test_dataset_behaves_like_a_mapping_of_splits():
-    dataset = Dataset("toy", {"train": (np.zeros((3, 2)), np.zeros(3))}, source="cache", notice="Toy.", extra=5)
+    dataset = Dataset(
+        "toy", {"train": (np.zeros((3, 2)), np.zeros(3))}, source="cache", notice="Toy.", extra=5
+    )
 
     assert list(dataset) == ["train"] and len(dataset) == 1 and dataset.extra == 5
     assert repr(dataset) == "Dataset('toy', splits=['train'], source='cache')"

@@ -13,19 +13,30 @@ from course.data import (
     StandInDataWarning,
     load_airline_passengers,
     load_cifar10,
+    load_conll2003,
     load_glove,
     load_imdb,
     load_jena_climate,
     load_mnist,
     load_nietzsche,
+    load_shakespeare,
     load_spa_eng,
     load_text8,
+    load_ud_english_ewt,
+    standins,
 )
-from course.data import standins
 from course.data.loaders import CIFAR10_CLASS_NAMES, JENA_COLUMNS
 
 LOADERS_WITH_STANDINS = [load_mnist, load_cifar10, load_jena_climate, load_text8, load_spa_eng]
-LOADERS_WITHOUT = [load_imdb, load_airline_passengers, load_nietzsche, load_glove]
+LOADERS_WITHOUT = [
+    load_imdb,
+    load_airline_passengers,
+    load_nietzsche,
+    load_glove,
+    load_shakespeare,
+    load_ud_english_ewt,
+    load_conll2003,
+]
 
 
 @pytest.fixture
@@ -68,6 +79,14 @@ def test_full_profile_refuses_standins(full, loader):
     assert "COURSE_DATA_OFFLINE" in message and "COURSE_DATA_MIRROR" in message
 
 
+def test_text8_standin_keeps_max_words(fast):
+    with pytest.warns(StandInDataWarning):
+        text8 = load_text8(max_words=7)
+
+    assert text8.is_standin and len(text8.text.split()) == 7
+    assert "first 7 words" in text8.notice
+
+
 def test_explicit_permission_beats_the_profile(full):
     with pytest.warns(StandInDataWarning):
         assert load_spa_eng(allow_standin=True).is_standin
@@ -108,7 +127,10 @@ def test_jena_standin_schema_and_magnitudes():
     assert list(data.columns) == list(JENA_COLUMNS) and (data.dtypes == np.float64).all()
     assert isinstance(data.index, pd.DatetimeIndex) and data.index.name == "Date Time"
     assert len(data) == 30 * 144 and (data.index[1] - data.index[0]) == pd.Timedelta("10min")
-    assert 950 < data["p (mbar)"].mean() < 1030 and -30 < data["T (degC)"].min() < data["T (degC)"].max() < 40
+    assert (
+        950 < data["p (mbar)"].mean() < 1030
+        and -30 < data["T (degC)"].min() < data["T (degC)"].max() < 40
+    )
     assert data["rh (%)"].between(0, 100).all() and data["wd (deg)"].between(0, 360).all()
     assert (data["Tdew (degC)"] <= data["T (degC)"] + 1e-6).all()
 
@@ -152,10 +174,15 @@ def test_mnist_standin_is_learnable(small_digits):
     from sklearn.linear_model import RidgeClassifier
 
     def features(images: np.ndarray) -> np.ndarray:  # 14×14 average pooling keeps it quick
-        return images.reshape(len(images), 14, 2, 14, 2).mean(axis=(2, 4)).reshape(len(images), -1) / 255
+        return (
+            images.reshape(len(images), 14, 2, 14, 2).mean(axis=(2, 4)).reshape(len(images), -1)
+            / 255
+        )
 
     (x_train, y_train), (x_test, y_test) = small_digits["train"], small_digits["test"]
-    model = RidgeClassifier().fit(features(x_train), y_train)  # a linear model, fitted in closed form
+    model = RidgeClassifier().fit(
+        features(x_train), y_train
+    )  # a linear model, fitted in closed form
 
     assert model.score(features(x_test), y_test) > 0.5  # chance is 0.1
 
@@ -166,7 +193,10 @@ def test_cifar10_standin_is_learnable():
     cifar = standins.cifar10_standin(seed=4, train_size=1_500, test_size=500)
 
     def features(images: np.ndarray) -> np.ndarray:  # 8×8 colour thumbnails
-        return images.reshape(len(images), 8, 4, 8, 4, 3).mean(axis=(2, 4)).reshape(len(images), -1) / 255
+        return (
+            images.reshape(len(images), 8, 4, 8, 4, 3).mean(axis=(2, 4)).reshape(len(images), -1)
+            / 255
+        )
 
     (x_train, y_train), (x_test, y_test) = cifar["train"], cifar["test"]
     model = RidgeClassifier().fit(features(x_train), y_train)
@@ -181,7 +211,9 @@ def test_jena_standin_temperature_is_forecastable():
     yesterday_error = np.abs(temperature[day:] - temperature[:-day]).mean()
     mean_error = np.abs(temperature - temperature.mean()).mean()
 
-    assert yesterday_error < 0.8 * mean_error  # the naive "same time yesterday" forecast beats the mean
+    assert (
+        yesterday_error < 0.8 * mean_error
+    )  # the naive "same time yesterday" forecast beats the mean
 
 
 def test_text8_standin_words_keep_company_by_topic():
@@ -191,14 +223,19 @@ def test_text8_standin_words_keep_company_by_topic():
     def following(word: str, window: int) -> np.ndarray:
         positions = np.flatnonzero(words == word)
         return np.concatenate(
-            [words[positions[positions + offset < len(words)] + offset] for offset in range(1, window + 1)]
+            [
+                words[positions[positions + offset < len(words)] + offset]
+                for offset in range(1, window + 1)
+            ]
         )
 
     def royal_share(word: str) -> float:
         return float(np.isin(following(word, 3), royal_objects).mean())
 
     assert royal_share("king") > 0.15 and royal_share("king") > 5 * royal_share("lion")
-    assert (following("paris", 5) == "france").any() and not (following("paris", 5) == "spain").any()
+    assert (following("paris", 5) == "france").any() and not (
+        following("paris", 5) == "spain"
+    ).any()
 
 
 def test_spa_eng_standin_translates_words_consistently():

@@ -62,6 +62,7 @@ Example:
     ['airline_passengers', 'cifar10', 'conll2003']
 """
 
+from course.data.conll import ConllFormatError, TaggedSentences
 from course.data.fetch import (
     DATA_HOME_ENV,
     MIRROR_ENV,
@@ -81,7 +82,6 @@ from course.data.fetch import (
     lookup,
     mirror_dirs,
 )
-from course.data.conll import ConllFormatError, TaggedSentences
 from course.data.loaders import (
     Dataset,
     SplitCounts,

@@ -14,7 +14,8 @@ whose message names the file and the line number.
   ``B-``), whichever of IOB1 or IOB2 the file uses.
 
 Example:
-    >>> corpus = parse_conll2003(["EU NNP B-NP B-ORG", "rejects VBZ B-VP O", ""], source="eng.train")
+    >>> lines = ["EU NNP B-NP B-ORG", "rejects VBZ B-VP O", ""]
+    >>> corpus = parse_conll2003(lines, source="eng.train")
     >>> corpus.tokens, corpus.tags
     ([['EU', 'rejects']], [['B-ORG', 'O']])
 """
@@ -98,7 +99,7 @@ def parse_conllu(lines: Iterable[str], *, source: str) -> TaggedSentences:
         >>> parse_conllu(["1\\tDo\\tdo"], source="bad.conllu")
         Traceback (most recent call last):
         ...
-        course.data.conll.ConllFormatError: bad.conllu, line 1: expected 10 tab-separated fields, found 3: ...
+        course.data.conll.ConllFormatError: bad.conllu, line 1: expected 10 tab-separated ...
     """
     builder = _Builder()
     for number, raw in enumerate(lines, start=1):
@@ -110,14 +111,26 @@ def parse_conllu(lines: Iterable[str], *, source: str) -> TaggedSentences:
             continue
         fields = line.split("\t")
         if len(fields) != CONLLU_FIELDS:
-            raise _error(source, number, f"expected {CONLLU_FIELDS} tab-separated fields, found {len(fields)}", line)
+            raise _error(
+                source,
+                number,
+                f"expected {CONLLU_FIELDS} tab-separated fields, found {len(fields)}",
+                line,
+            )
         word_id, form, upos = fields[0], fields[1], fields[3]
         if re.fullmatch(r"\d+-\d+|\d+\.\d+", word_id):
             continue  # a multi-word token or an empty node: not a word of the sentence
         if not word_id.isdigit():
-            raise _error(source, number, f"the ID {word_id!r} is not a number, a range (1-2) or a decimal (8.1)", line)
+            raise _error(
+                source,
+                number,
+                f"the ID {word_id!r} is not a number, a range (1-2) or a decimal (8.1)",
+                line,
+            )
         if int(word_id) != len(builder.tokens) + 1:
-            raise _error(source, number, f"word {word_id} follows word {len(builder.tokens)}", line)
+            raise _error(
+                source, number, f"word {word_id} follows word {len(builder.tokens)}", line
+            )
         if not form or not upos or upos == "_":
             raise _error(source, number, "a word needs a form and a UPOS tag", line)
         builder.add(form, upos)
@@ -126,16 +139,18 @@ def parse_conllu(lines: Iterable[str], *, source: str) -> TaggedSentences:
 
 
 def parse_conll2003(lines: Iterable[str], *, source: str) -> TaggedSentences:
-    """Tokens and their entity tags (IOB2) from CoNLL-2003 lines; ``source`` names the file in errors.
+    """Tokens and entity tags (IOB2) from CoNLL-2003 lines; ``source`` names the file in errors.
 
     Example:
-        >>> lines = ["-DOCSTART- -X- -X- O", "", "Peter NNP I-NP I-PER", "Blackburn NNP I-NP I-PER", ""]
+        >>> lines = [
+        ...     "-DOCSTART- -X- -X- O", "", "Peter NNP I-NP I-PER", "Blackburn NNP I-NP I-PER",
+        ... ]
         >>> parse_conll2003(lines, source="eng.train")  # IOB1 in, IOB2 out
         TaggedSentences(tokens=[['Peter', 'Blackburn']], tags=[['B-PER', 'I-PER']])
         >>> parse_conll2003(["Peter NNP"], source="eng.train")
         Traceback (most recent call last):
         ...
-        course.data.conll.ConllFormatError: eng.train, line 1: expected 4 space-separated fields (word, POS, chunk, entity), found 2: 'Peter NNP'
+        course.data.conll.ConllFormatError: eng.train, line 1: expected 4 space-separated ...
     """
     builder = _Builder()
     for number, raw in enumerate(lines, start=1):
@@ -151,11 +166,14 @@ def parse_conll2003(lines: Iterable[str], *, source: str) -> TaggedSentences:
             raise _error(
                 source,
                 number,
-                f"expected {CONLL2003_FIELDS} space-separated fields (word, POS, chunk, entity), found {len(fields)}",
+                f"expected {CONLL2003_FIELDS} space-separated fields (word, POS, chunk, entity), "
+                f"found {len(fields)}",
                 line,
             )
         if not _ENTITY_TAG.fullmatch(fields[3]):
-            raise _error(source, number, f"{fields[3]!r} is not an entity tag (O, B-TYPE or I-TYPE)", line)
+            raise _error(
+                source, number, f"{fields[3]!r} is not an entity tag (O, B-TYPE or I-TYPE)", line
+            )
         builder.add(fields[0], fields[3])
     builder.end_sentence()
     return TaggedSentences(builder.corpus.tokens, [to_iob2(tags) for tags in builder.corpus.tags])

@@ -121,7 +121,17 @@ UPOS_TAG_NAMES = (
     "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
     "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X",
 )  # fmt: skip
-CONLL2003_TAG_NAMES = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+CONLL2003_TAG_NAMES = (
+    "O",
+    "B-PER",
+    "I-PER",
+    "B-ORG",
+    "I-ORG",
+    "B-LOC",
+    "I-LOC",
+    "B-MISC",
+    "I-MISC",
+)
 TAGGED_SPLITS = ("train", "validation", "test")
 
 # ---- What each dataset is known to hold. The loaders check it; tests of the
@@ -153,7 +163,9 @@ MNIST_ARRAY_SHA256 = {
     "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
 }
 CIFAR10_EXAMPLES_PER_CLASS = {"train": 5_000, "test": 1_000}
-CIFAR10_JPEG_ORDER_SEED = 20_090_408  # fixed shuffle of the JPEG copy, whose canonical order is lost
+CIFAR10_JPEG_ORDER_SEED = (
+    20_090_408  # fixed shuffle of the JPEG copy, whose canonical order is lost
+)
 UD_EWT_SENTENCES = {"train": 12_544, "validation": 2_001, "test": 2_077}
 CONLL2003_COUNTS = {  # sentences, tokens: the official counts
     "train": (14_041, 203_621),
@@ -209,7 +221,9 @@ class Dataset(Mapping[str, Any]):
         try:
             return self.splits[split]
         except KeyError:
-            raise KeyError(f"{self.name} has no split {split!r}; its splits are {', '.join(self.splits)}.") from None
+            raise KeyError(
+                f"{self.name} has no split {split!r}; its splits are {', '.join(self.splits)}."
+            ) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.splits)
@@ -234,7 +248,9 @@ class Dataset(Mapping[str, Any]):
             <BLANKLINE>
             A toy.
         """
-        rows = "\n".join(f"| {split} | {_describe_split(value)} |" for split, value in self.splits.items())
+        rows = "\n".join(
+            f"| {split} | {_describe_split(value)} |" for split, value in self.splits.items()
+        )
         table = f"| split | size |\n| --- | --- |\n{rows}"
         if self.is_standin:
             return f"> **{self.notice}**\n\n**{self.title}** (generated stand-in)\n\n{table}"
@@ -265,7 +281,9 @@ def _describe_split(value: Any) -> str:
     return f"{len(value):,} items"
 
 
-def real_notice(fetched: FetchedFile, *, title: str | None = None, others: tuple[FetchedFile, ...] = ()) -> str:
+def real_notice(
+    fetched: FetchedFile, *, title: str | None = None, others: tuple[FetchedFile, ...] = ()
+) -> str:
     """The provenance paragraph for real data: where from, how it differs, citation.
 
     ``others`` are further files of the same dataset (the splits of a treebank).
@@ -288,7 +306,9 @@ def real_notice(fetched: FetchedFile, *, title: str | None = None, others: tuple
         note = fetched.variant.note
         parts.append(f"Mirror copy, not the canonical download: {note[:1].lower()}{note[1:]}")
     elif remote.sha256 is None:
-        parts.append("No published checksum exists for this file, so its content could not be verified.")
+        parts.append(
+            "No published checksum exists for this file, so its content could not be verified."
+        )
     parts.append(f"Cite: {remote.citation} Licence: {remote.licence}")
     return " ".join(parts)
 
@@ -340,7 +360,8 @@ def _standin_or_refuse(
     if not allow_standin:
         raise DataUnavailableError(
             f"{remote.title} could not be had, and stand-in data is not allowed here: the full "
-            f"profile refuses stand-ins (the fast profile, COURSE_PROFILE=fast, allows them). {error}"
+            "profile refuses stand-ins (the fast profile, COURSE_PROFILE=fast, allows them). "
+            f"{error}"
         ) from error
     from course.data import standins  # standins imports Dataset from this module
 
@@ -372,7 +393,9 @@ def _dataset(fetched: FetchedFile, splits: Mapping[str, Any], **attributes: Any)
 # ------------------------------------------------------------ fetching, checking
 
 
-def _fetch(remote: RemoteFile, data_home: PathLike | None, *, accept_variants: bool = True) -> FetchedFile:
+def _fetch(
+    remote: RemoteFile, data_home: PathLike | None, *, accept_variants: bool = True
+) -> FetchedFile:
     """:func:`fetch`, plus an UnverifiedFileWarning on every load of a file with no SHA-256.
 
     The fetcher warns when it accepts such a file from a mirror or a download;
@@ -396,18 +419,24 @@ def _fetch(remote: RemoteFile, data_home: PathLike | None, *, accept_variants: b
 
 def _warn_every_time(message: Warning | str, category: type[Warning]) -> None:
     """Warn without the once-per-place registry, so that every load shows it."""
-    warnings.warn_explicit(message, category, filename=__file__, lineno=0, module=__name__, registry=None)
+    warnings.warn_explicit(
+        message, category, filename=__file__, lineno=0, module=__name__, registry=None
+    )
 
 
 def _not_the_dataset(fetched: FetchedFile, problem: str) -> CorruptArchiveError:
     """The error for a readable file that holds something else; a cached copy is deleted."""
-    return discard_corrupt(fetched, f"it does not hold {fetched.remote.title} as published: {problem}")
+    return discard_corrupt(
+        fetched, f"it does not hold {fetched.remote.title} as published: {problem}"
+    )
 
 
 def _check_text(fetched: FetchedFile, text: str, *, prefix: str, length: int | None) -> None:
     """The text starts with ``prefix`` and has ``length`` characters (when not None)."""
     if not text.startswith(prefix):
-        raise _not_the_dataset(fetched, f"it should start {prefix[:40]!r}, but starts {text[:40]!r}")
+        raise _not_the_dataset(
+            fetched, f"it should start {prefix[:40]!r}, but starts {text[:40]!r}"
+        )
     if length is not None and len(text) != length:
         raise _not_the_dataset(fetched, f"{length:,} characters expected, {len(text):,} found")
 
@@ -425,7 +454,9 @@ def _check_common(allow_standin: object, data_home: object) -> None:
     if allow_standin is not None and not isinstance(allow_standin, bool):
         raise TypeError(f"allow_standin must be True, False or None, not {allow_standin!r}.")
     if data_home is not None and not isinstance(data_home, (str, os.PathLike)):
-        raise TypeError(f"data_home must be a path (str or os.PathLike) or None, not {data_home!r}.")
+        raise TypeError(
+            f"data_home must be a path (str or os.PathLike) or None, not {data_home!r}."
+        )
 
 
 def _check_positive_or_none(name: str, value: object) -> None:
@@ -483,9 +514,13 @@ def load_imdb(
         ValueError: validation_fraction must be a number in [0, 1), not 1.
     """
     if isinstance(validation_fraction, bool) or not isinstance(validation_fraction, numbers.Real):
-        raise TypeError(f"validation_fraction must be a number in [0, 1), not {validation_fraction!r}.")
+        raise TypeError(
+            f"validation_fraction must be a number in [0, 1), not {validation_fraction!r}."
+        )
     if not 0 <= validation_fraction < 1:
-        raise ValueError(f"validation_fraction must be a number in [0, 1), not {validation_fraction!r}.")
+        raise ValueError(
+            f"validation_fraction must be a number in [0, 1), not {validation_fraction!r}."
+        )
     _check_seed(seed)
     _check_common(allow_standin, data_home)
     try:
@@ -494,22 +529,31 @@ def load_imdb(
         return _standin_or_refuse(IMDB, error, allow_standin, None)
     folder = extract(fetched, data_home=data_home)
     reviews = _member(fetched, folder, "aclImdb")
-    full_train, test = _read_imdb(str(reviews), (folder / MARKER_FILENAME).read_text(encoding="utf-8"))
+    full_train, test = _read_imdb(
+        str(reviews), (folder / MARKER_FILENAME).read_text(encoding="utf-8")
+    )
     for split, frame in (("train", full_train), ("test", test)):
         for label, label_name in ((0, "negative"), (1, "positive")):
             found = int((frame["label"] == label).sum())
-            _check_count(fetched, f"{label_name} {split} reviews", IMDB_REVIEWS_PER_SPLIT_AND_CLASS, found)
+            _check_count(
+                fetched, f"{label_name} {split} reviews", IMDB_REVIEWS_PER_SPLIT_AND_CLASS, found
+            )
     rng = np.random.default_rng(seed)
     in_validation = np.zeros(len(full_train), dtype=bool)
     for label in (0, 1):
         rows = np.flatnonzero(full_train["label"].to_numpy() == label)
-        in_validation[rng.choice(rows, size=round(len(rows) * validation_fraction), replace=False)] = True
+        in_validation[
+            rng.choice(rows, size=round(len(rows) * validation_fraction), replace=False)
+        ] = True
     splits = {
         "train": full_train[~in_validation],
         "validation": full_train[in_validation],
         "test": test,
     }
-    splits = {name: frame.iloc[rng.permutation(len(frame))].reset_index(drop=True) for name, frame in splits.items()}
+    splits = {
+        name: frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+        for name, frame in splits.items()
+    }
     return _dataset(fetched, splits)
 
 
@@ -520,7 +564,10 @@ def _read_imdb(folder: str, marker: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     for split in ("train", "test"):
         rows = []
         for label, label_name in ((0, "neg"), (1, "pos")):
-            files = sorted(Path(folder, split, label_name).glob("*.txt"), key=lambda path: int(path.stem.split("_")[0]))
+            files = sorted(
+                Path(folder, split, label_name).glob("*.txt"),
+                key=lambda path: int(path.stem.split("_")[0]),
+            )
             for path in files:
                 review_id, rating = path.stem.split("_")
                 rows.append((path.read_text(encoding="utf-8"), label, int(rating), int(review_id)))
@@ -531,7 +578,9 @@ def _read_imdb(folder: str, marker: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 # ------------------------------------------------------------- time series
 
 
-def load_jena_climate(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_jena_climate(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """The Jena weather record: split "data", 14 float columns every 10 minutes.
 
     The index is the parsed ``Date Time`` column (format ``%d.%m.%Y %H:%M:%S``).
@@ -555,13 +604,19 @@ def load_jena_climate(*, allow_standin: bool | None = None, data_home: PathLike 
         raise _not_the_dataset(fetched, f"it is not a readable CSV file ({error})") from error
     expected_columns = ["Date Time", *JENA_COLUMNS]
     if list(frame.columns) != expected_columns:
-        raise _not_the_dataset(fetched, f"columns {expected_columns} expected, {list(frame.columns)} found")
+        raise _not_the_dataset(
+            fetched, f"columns {expected_columns} expected, {list(frame.columns)} found"
+        )
     _check_count(fetched, "rows", JENA_ROWS, len(frame))
-    frame.index = pd.DatetimeIndex(pd.to_datetime(frame.pop("Date Time"), format="%d.%m.%Y %H:%M:%S"), name="Date Time")
+    frame.index = pd.DatetimeIndex(
+        pd.to_datetime(frame.pop("Date Time"), format="%d.%m.%Y %H:%M:%S"), name="Date Time"
+    )
     return _dataset(fetched, {"data": frame.astype("float64")})
 
 
-def load_airline_passengers(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_airline_passengers(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """Monthly airline passengers 1949-1960: split "data" with ``month`` and ``passengers``.
 
     ``month`` is a datetime (month start); ``passengers`` an integer, in
@@ -584,7 +639,8 @@ def load_airline_passengers(*, allow_standin: bool | None = None, data_home: Pat
     except (ValueError, UnicodeDecodeError) as error:
         raise _not_the_dataset(fetched, f"it is not a readable CSV file ({error})") from error
     if frame.shape[1] != 2:
-        raise discard_corrupt(fetched, f"expected 2 columns, found {frame.shape[1]}")
+        problem = f"expected 2 columns (month, passengers), found {frame.shape[1]}"
+        raise _not_the_dataset(fetched, problem)
     frame.columns = ["month", "passengers"]
     frame = frame.dropna()  # some copies end with a free-text footer line
     try:
@@ -595,7 +651,9 @@ def load_airline_passengers(*, allow_standin: bool | None = None, data_home: Pat
             }
         ).reset_index(drop=True)
     except (ValueError, TypeError) as error:
-        raise _not_the_dataset(fetched, f"a month or a passenger count cannot be read ({error})") from error
+        raise _not_the_dataset(
+            fetched, f"a month or a passenger count cannot be read ({error})"
+        ) from error
     _check_airline(fetched, frame)
     return _dataset(fetched, {"data": frame})
 
@@ -603,18 +661,26 @@ def load_airline_passengers(*, allow_standin: bool | None = None, data_home: Pat
 def _check_airline(fetched: FetchedFile, frame: pd.DataFrame) -> None:
     """144 consecutive months from 1949-01, first and last values as published."""
     _check_count(fetched, "months", AIRLINE_MONTHS, len(frame))
-    months = pd.date_range(AIRLINE_FIRST_MONTH, periods=AIRLINE_MONTHS, freq="MS").strftime("%Y-%m")
+    months = pd.date_range(AIRLINE_FIRST_MONTH, periods=AIRLINE_MONTHS, freq="MS").strftime(
+        "%Y-%m"
+    )
     if frame["month"].dt.strftime("%Y-%m").tolist() != months.tolist():
-        raise _not_the_dataset(fetched, f"the months should run from {AIRLINE_FIRST_MONTH}, one a row, without gaps")
+        raise _not_the_dataset(
+            fetched, f"the months should run from {AIRLINE_FIRST_MONTH}, one a row, without gaps"
+        )
     ends = (int(frame["passengers"].iloc[0]), int(frame["passengers"].iloc[-1]))
     if ends != AIRLINE_FIRST_AND_LAST:
-        raise _not_the_dataset(fetched, f"first and last values {AIRLINE_FIRST_AND_LAST} expected, {ends} found")
+        raise _not_the_dataset(
+            fetched, f"first and last values {AIRLINE_FIRST_AND_LAST} expected, {ends} found"
+        )
 
 
 # ----------------------------------------------------------------------- text
 
 
-def load_nietzsche(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_nietzsche(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """Nietzsche's *Beyond Good and Evil*, lower-cased: ``.text`` (also split "text").
 
     The text is always lower-cased, so the canonical download and the
@@ -641,7 +707,9 @@ def load_nietzsche(*, allow_standin: bool | None = None, data_home: PathLike | N
     return _dataset(fetched, {"text": text}, text=text)
 
 
-def load_shakespeare(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_shakespeare(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """Tiny Shakespeare, as published (not lower-cased): ``.text`` (also split "text").
 
     Checked: 1,115,394 characters, starting "First Citizen:". No stand-in exists.
@@ -682,7 +750,10 @@ def _decode_lowercased(raw: bytes) -> str:
 
 
 def load_text8(
-    max_words: int | None = None, *, allow_standin: bool | None = None, data_home: PathLike | None = None
+    max_words: int | None = None,
+    *,
+    allow_standin: bool | None = None,
+    data_home: PathLike | None = None,
 ) -> Dataset:
     """text8, cleaned Wikipedia text: ``.text`` (also split "text"), lower-case words.
 
@@ -705,7 +776,9 @@ def load_text8(
     try:
         fetched = _fetch(TEXT8, data_home)
     except DownloadError as error:
-        return _standin_or_refuse(TEXT8, error, allow_standin, "text8_standin", max_words=max_words)
+        return _standin_or_refuse(
+            TEXT8, error, allow_standin, "text8_standin", max_words=max_words
+        )
     folder = extract(fetched, data_home=data_home)
     try:
         text = _member(fetched, folder, "text8").read_text(encoding="utf-8")
@@ -718,7 +791,9 @@ def load_text8(
     return _dataset(fetched, {"text": text}, text=text)
 
 
-def load_spa_eng(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_spa_eng(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """English-Spanish sentence pairs: split "pairs", columns ``english``, ``spanish``.
 
     From TensorFlow's ``spa-eng.zip`` or the mirror's copy of the same dated
@@ -737,13 +812,17 @@ def load_spa_eng(*, allow_standin: bool | None = None, data_home: PathLike | Non
         return _standin_or_refuse(SPA_ENG, error, allow_standin, "spa_eng_standin")
     folder = extract(fetched, data_home=data_home)
     try:
-        lines = _member(fetched, folder, "spa-eng/spa.txt").read_text(encoding="utf-8").splitlines()
+        lines = (
+            _member(fetched, folder, "spa-eng/spa.txt").read_text(encoding="utf-8").splitlines()
+        )
     except UnicodeDecodeError as error:
         raise _not_the_dataset(fetched, f"spa-eng/spa.txt is not UTF-8 text ({error})") from error
     pairs = [line.split("\t")[:2] for line in lines if "\t" in line]
     _check_count(fetched, "sentence pairs", SPA_ENG_PAIRS, len(pairs))
     if tuple(pairs[0]) != SPA_ENG_FIRST_PAIR:
-        raise _not_the_dataset(fetched, f"the first pair should be {SPA_ENG_FIRST_PAIR}, not {tuple(pairs[0])}")
+        raise _not_the_dataset(
+            fetched, f"the first pair should be {SPA_ENG_FIRST_PAIR}, not {tuple(pairs[0])}"
+        )
     return _dataset(fetched, {"pairs": pd.DataFrame(pairs, columns=["english", "spanish"])})
 
 
@@ -795,15 +874,24 @@ def load_glove(
                 dtype={0: str},
                 encoding="utf-8",
             )
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:  # gzip and zlib errors included
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+    ) as error:  # gzip and zlib errors included
         raise discard_corrupt(fetched, error) from error
     if table.shape[1] != dimension + 1:
-        raise discard_corrupt(fetched, f"expected {dimension} numbers per line, found {table.shape[1] - 1}")
+        raise discard_corrupt(
+            fetched, f"expected {dimension} numbers per line, found {table.shape[1] - 1}"
+        )
     words = table[0].tolist()
     try:
         vectors = table.iloc[:, 1:].to_numpy(dtype=np.float32)
     except (ValueError, TypeError) as error:
-        raise _not_the_dataset(fetched, f"a vector holds something other than numbers ({error})") from error
+        raise _not_the_dataset(
+            fetched, f"a vector holds something other than numbers ({error})"
+        ) from error
     _check_glove(fetched, words, dimension, max_words, digest.hexdigest())
     splits = {"words": words, "vectors": vectors}
     return _dataset(fetched, splits, words=words, vectors=vectors, dimension=dimension)
@@ -816,7 +904,9 @@ _GLOVE_MEMBER_COPIES = {50: "glove.6B.50d.txt.gz", 100: "glove.6B.100d.txt"}
 def _glove_remote(dimension: int) -> RemoteFile:
     """GLOVE_6B with only the mirror copies that hold ``dimension``-dimensional vectors."""
     variants = tuple(
-        variant for variant in GLOVE_6B.variants if variant.filename == _GLOVE_MEMBER_COPIES.get(dimension)
+        variant
+        for variant in GLOVE_6B.variants
+        if variant.filename == _GLOVE_MEMBER_COPIES.get(dimension)
     )
     return dataclasses.replace(GLOVE_6B, variants=variants)
 
@@ -825,7 +915,8 @@ def _check_glove_dimension(dimension: object) -> None:
     choices = ", ".join(map(str, GLOVE_DIMENSIONS))
     if isinstance(dimension, bool) or not isinstance(dimension, numbers.Integral):
         raise TypeError(
-            f"dimension must be one of the ints {choices}, not the {type(dimension).__name__} {dimension!r}."
+            f"dimension must be one of the ints {choices}, "
+            f"not the {type(dimension).__name__} {dimension!r}."
         )
     if dimension not in GLOVE_DIMENSIONS:
         raise ValueError(f"GloVe 6B comes in {choices} dimensions, not {dimension!r}.")
@@ -867,15 +958,24 @@ class _HashingReader(io.RawIOBase):
         return len(data)
 
 
-def _check_glove(fetched: FetchedFile, words: list[str], dimension: int, max_words: int | None, sha256: str) -> None:
-    truncated = fetched.variant is not None and fetched.variant.filename == _GLOVE_MEMBER_COPIES[100]
+def _check_glove(
+    fetched: FetchedFile, words: list[str], dimension: int, max_words: int | None, sha256: str
+) -> None:
+    truncated = (
+        fetched.variant is not None and fetched.variant.filename == _GLOVE_MEMBER_COPIES[100]
+    )
     total = GLOVE_TRUNCATED_WORDS if truncated else GLOVE_WORDS
-    _check_count(fetched, "words", total if max_words is None else min(max_words, total), len(words))
+    _check_count(
+        fetched, "words", total if max_words is None else min(max_words, total), len(words)
+    )
     if words and words[0] != GLOVE_FIRST_WORD:
-        raise _not_the_dataset(fetched, f"the first word should be {GLOVE_FIRST_WORD!r}, not {words[0]!r}")
+        raise _not_the_dataset(
+            fetched, f"the first word should be {GLOVE_FIRST_WORD!r}, not {words[0]!r}"
+        )
     if dimension == 50 and max_words is None and sha256 != GLOVE_50D_TEXT_SHA256:
         raise _not_the_dataset(
-            fetched, f"glove.6B.50d.txt should have sha256 {GLOVE_50D_TEXT_SHA256}, this text has {sha256}"
+            fetched,
+            f"glove.6B.50d.txt should have sha256 {GLOVE_50D_TEXT_SHA256}, this text has {sha256}",
         )
 
 
@@ -911,7 +1011,9 @@ def load_mnist(*, allow_standin: bool | None = None, data_home: PathLike | None 
         for key, expected in MNIST_ARRAY_SHA256.items():
             found = hashlib.sha256(np.ascontiguousarray(arrays[key]).tobytes()).hexdigest()
             if found != expected:
-                raise _not_the_dataset(fetched, f"its array {key} has sha256 {found}, not the canonical {expected}")
+                raise _not_the_dataset(
+                    fetched, f"its array {key} has sha256 {found}, not the canonical {expected}"
+                )
     return _dataset(fetched, splits)
 
 
@@ -928,15 +1030,25 @@ def _check_images(
         expected = (examples[split], *shape)
         if images.shape != expected or images.dtype != np.uint8:
             raise _not_the_dataset(
-                fetched, f"{split} images of shape {expected} uint8 expected, {images.shape} {images.dtype} found"
+                fetched,
+                f"{split} images of shape {expected} uint8 expected, "
+                f"{images.shape} {images.dtype} found",
             )
-        if targets.shape != (examples[split],) or targets.dtype != np.uint8 or (targets >= labels).any():
+        if (
+            targets.shape != (examples[split],)
+            or targets.dtype != np.uint8
+            or (targets >= labels).any()
+        ):
             raise _not_the_dataset(
-                fetched, f"{examples[split]:,} {split} labels 0-{labels - 1} (uint8) expected, {targets.shape} found"
+                fetched,
+                f"{examples[split]:,} {split} labels 0-{labels - 1} (uint8) expected, "
+                f"{targets.shape} {targets.dtype} found",
             )
 
 
-def load_cifar10(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_cifar10(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """CIFAR-10: "train" and "test" as (images uint8 (n, 32, 32, 3), labels uint8 (n,)).
 
     ``class_names`` lists the ten labels in order. (Keras's own loader returns
@@ -962,22 +1074,35 @@ def load_cifar10(*, allow_standin: bool | None = None, data_home: PathLike | Non
         splits = _cifar10_from_jpeg(fetched, data_home)
     else:
         splits = _cifar10_from_batches(fetched, data_home)
-    examples = {split: count * len(CIFAR10_CLASS_NAMES) for split, count in CIFAR10_EXAMPLES_PER_CLASS.items()}
+    examples = {
+        split: count * len(CIFAR10_CLASS_NAMES)
+        for split, count in CIFAR10_EXAMPLES_PER_CLASS.items()
+    }
     _check_images(fetched, splits, examples, (32, 32, 3), labels=len(CIFAR10_CLASS_NAMES))
     for split, (_, labels) in splits.items():
         counts = np.bincount(labels, minlength=len(CIFAR10_CLASS_NAMES))
         if (counts != CIFAR10_EXAMPLES_PER_CLASS[split]).any():
             raise _not_the_dataset(
-                fetched, f"{CIFAR10_EXAMPLES_PER_CLASS[split]:,} {split} images per class expected, {counts.tolist()} found"
+                fetched,
+                f"{CIFAR10_EXAMPLES_PER_CLASS[split]:,} {split} images per class expected, "
+                f"{counts.tolist()} found",
             )
     return _dataset(fetched, splits, class_names=list(CIFAR10_CLASS_NAMES))
 
 
-def _cifar10_from_batches(fetched: FetchedFile, data_home: PathLike | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _cifar10_from_batches(
+    fetched: FetchedFile, data_home: PathLike | None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     folder = _member(fetched, extract(fetched, data_home=data_home), "cifar-10-batches-py")
-    train = [_read_cifar_batch(_member(fetched, folder, f"data_batch_{number}")) for number in range(1, 6)]
+    train = [
+        _read_cifar_batch(_member(fetched, folder, f"data_batch_{number}"))
+        for number in range(1, 6)
+    ]
     return {
-        "train": (np.concatenate([images for images, _ in train]), np.concatenate([labels for _, labels in train])),
+        "train": (
+            np.concatenate([images for images, _ in train]),
+            np.concatenate([labels for _, labels in train]),
+        ),
         "test": _read_cifar_batch(_member(fetched, folder, "test_batch")),
     }
 
@@ -986,14 +1111,18 @@ def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     # The batches are Python pickles; they come from the checksum-verified archive.
     with open(path, "rb") as handle:
         batch = pickle.load(handle, encoding="bytes")
-    images = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    images = (
+        np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    )
     return np.ascontiguousarray(images), np.asarray(batch[b"labels"], dtype=np.uint8)
 
 
 _CIFAR_JPEG_MEMBER = re.compile(r"(train|test)/([a-z]+)/([^/]+\.jpe?g)", re.IGNORECASE)
 
 
-def _cifar10_from_jpeg(fetched: FetchedFile, data_home: PathLike | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _cifar10_from_jpeg(
+    fetched: FetchedFile, data_home: PathLike | None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The JPEG copy's arrays, decoded once and kept in the data home as an .npz file."""
     from course.data.fetch import data_home as resolve_home
 
@@ -1002,11 +1131,21 @@ def _cifar10_from_jpeg(fetched: FetchedFile, data_home: PathLike | None) -> dict
     if cached.is_file():
         try:
             with np.load(cached, allow_pickle=False) as arrays:
-                return {split: (arrays[f"x_{split}"], arrays[f"y_{split}"]) for split in ("train", "test")}
+                return {
+                    split: (arrays[f"x_{split}"], arrays[f"y_{split}"])
+                    for split in ("train", "test")
+                }
         except (zipfile.BadZipFile, ValueError, OSError, KeyError, EOFError):
             cached.unlink(missing_ok=True)  # a damaged decoding of ours: decode again
     splits = _decode_cifar_jpeg(fetched)
-    _save_npz_atomically(cached, {f"{kind}_{split}": array for split, pair in splits.items() for kind, array in zip("xy", pair)})
+    _save_npz_atomically(
+        cached,
+        {
+            f"{kind}_{split}": array
+            for split, pair in splits.items()
+            for kind, array in zip("xy", pair)
+        },
+    )
     return splits
 
 
@@ -1034,12 +1173,19 @@ def _decode_cifar_jpeg(fetched: FetchedFile) -> dict[str, tuple[np.ndarray, np.n
                 for index, (_, name) in enumerate(entries):
                     with Image.open(io.BytesIO(archive.read(name))) as image:
                         if image.size != (32, 32):
-                            raise _not_the_dataset(fetched, f"{name} is {image.size[0]}×{image.size[1]}, not 32×32")
+                            raise _not_the_dataset(
+                                fetched, f"{name} is {image.size[0]}×{image.size[1]}, not 32×32"
+                            )
                         images[index] = np.asarray(image.convert("RGB"))
                 labels = np.array([label for label, _ in entries], dtype=np.uint8)
                 order = rng.permutation(len(entries))
                 splits[split] = (images[order], labels[order])
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:  # PIL.UnidentifiedImageError is an OSError
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+    ) as error:  # PIL.UnidentifiedImageError is an OSError
         raise discard_corrupt(fetched, error) from error
     return splits
 
@@ -1058,7 +1204,9 @@ def _save_npz_atomically(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
 # ---------------------------------------------------------------- tagged text
 
 
-def load_ud_english_ewt(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_ud_english_ewt(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """UD English Web Treebank, words with UPOS tags: "train", "validation", "test".
 
     Each split is a :class:`~course.data.conll.TaggedSentences` ``(tokens,
@@ -1095,7 +1243,11 @@ def load_ud_english_ewt(*, allow_standin: bool | None = None, data_home: PathLik
         _check_tags(copy, corpus, UPOS_TAG_NAMES)
         splits[split] = corpus
     return _tagged_dataset(
-        "ud_english_ewt", "Universal Dependencies English Web Treebank", list(fetched.values()), splits, UPOS_TAG_NAMES
+        "ud_english_ewt",
+        "Universal Dependencies English Web Treebank",
+        list(fetched.values()),
+        splits,
+        UPOS_TAG_NAMES,
     )
 
 
@@ -1108,7 +1260,9 @@ _CONLL2003_MEMBERS = {
 }
 
 
-def load_conll2003(*, allow_standin: bool | None = None, data_home: PathLike | None = None) -> Dataset:
+def load_conll2003(
+    *, allow_standin: bool | None = None, data_home: PathLike | None = None
+) -> Dataset:
     """CoNLL-2003 English named entities, tokens with IOB2 tags: "train", "validation", "test".
 
     Each split is a :class:`~course.data.conll.TaggedSentences` ``(tokens,
@@ -1125,8 +1279,8 @@ def load_conll2003(*, allow_standin: bool | None = None, data_home: PathLike | N
     Example:
         >>> conll = load_conll2003()  # doctest: +SKIP
         >>> tokens, tags = conll["train"]  # doctest: +SKIP
-        >>> tokens[0], tags[0]  # doctest: +SKIP
-        (['EU', 'rejects', 'German', 'call', 'to', 'boycott', 'British', 'lamb', '.'], ['B-ORG', 'O', 'B-MISC', 'O', 'O', 'O', 'B-MISC', 'O', 'O'])
+        >>> tokens[0][:3], tags[0][:3]  # doctest: +SKIP
+        (['EU', 'rejects', 'German'], ['B-ORG', 'O', 'B-MISC'])
     """
     _check_common(allow_standin, data_home)
     try:
@@ -1136,14 +1290,24 @@ def load_conll2003(*, allow_standin: bool | None = None, data_home: PathLike | N
     splits = {}
     try:
         with zipfile.ZipFile(fetched.path) as archive:
-            by_name = {posixpath.basename(name): name for name in archive.namelist() if not name.endswith("/")}
+            by_name = {
+                posixpath.basename(name): name
+                for name in archive.namelist()
+                if not name.endswith("/")
+            }
             for split, candidates in _CONLL2003_MEMBERS.items():
                 member = next((by_name[name] for name in candidates if name in by_name), None)
                 if member is None:
                     raise discard_corrupt(fetched, f"it has no member {' or '.join(candidates)}")
                 lines = archive.read(member).decode("utf-8").splitlines()
                 splits[split] = parse_conll2003(lines, source=f"{fetched.path.name}:{member}")
-    except (zipfile.BadZipFile, EOFError, zlib.error, ConllFormatError, UnicodeDecodeError) as error:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        zlib.error,
+        ConllFormatError,
+        UnicodeDecodeError,
+    ) as error:
         raise discard_corrupt(fetched, error) from error
     for split, corpus in splits.items():
         sentences, tokens = CONLL2003_COUNTS[split]
@@ -1156,7 +1320,9 @@ def load_conll2003(*, allow_standin: bool | None = None, data_home: PathLike | N
 def _check_tags(fetched: FetchedFile, corpus: TaggedSentences, tag_names: tuple[str, ...]) -> None:
     unknown = {tag for tags in corpus.tags for tag in tags} - set(tag_names)
     if unknown:
-        raise _not_the_dataset(fetched, f"tags {sorted(unknown)} are not among {', '.join(tag_names)}")
+        raise _not_the_dataset(
+            fetched, f"tags {sorted(unknown)} are not among {', '.join(tag_names)}"
+        )
 
 
 def _tagged_dataset(
@@ -1167,7 +1333,10 @@ def _tagged_dataset(
     tag_names: tuple[str, ...],
 ) -> Dataset:
     first = fetched[0]
-    counts = {split: SplitCounts(corpus.sentence_count, corpus.token_count) for split, corpus in splits.items()}
+    counts = {
+        split: SplitCounts(corpus.sentence_count, corpus.token_count)
+        for split, corpus in splits.items()
+    }
     dataset = Dataset(
         name,
         splits,

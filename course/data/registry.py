@@ -80,7 +80,10 @@ IMDB = RemoteFile(
         "Andrew L. Maas, Raymond E. Daly, Peter T. Pham, Dan Huang, Andrew Y. Ng and "
         "Christopher Potts (2011). Learning Word Vectors for Sentiment Analysis. ACL 2011."
     ),
-    licence="No licence stated; distributed by the authors for research, with a request to cite the paper.",
+    licence=(
+        "No licence stated; distributed by the authors for research, with a request to cite "
+        "the paper."
+    ),
     variants=(
         MirrorVariant(
             filename="aclImdb_v1.tar.gz",
@@ -108,7 +111,10 @@ JENA_CLIMATE = RemoteFile(
         "Weather Station, Max Planck Institute for Biogeochemistry, Jena, Germany "
         "(2009-2016 extract prepared by Francois Chollet for Deep Learning with Python)."
     ),
-    licence="No licence stated; the measurements are published by the institute at bgc-jena.mpg.de/wetter.",
+    licence=(
+        "No licence stated; the measurements are published by the institute at "
+        "bgc-jena.mpg.de/wetter."
+    ),
 )
 
 AIRLINE_PASSENGERS = RemoteFile(
@@ -130,7 +136,10 @@ AIRLINE_PASSENGERS = RemoteFile(
             filename="international-airline-passengers.csv",
             sha256="67a4b56b5801e9768b2d8c69980aec34913b8ef95655e573876dbd6a44a8942b",
             size=2_037,
-            note="This copy names its columns month, passengers; the 144 values are the same series.",
+            note=(
+                "This copy names its columns month, passengers; the 144 values are the same "
+                "series."
+            ),
         ),
     ),
 )
@@ -170,7 +179,10 @@ TEXT8 = RemoteFile(
     url="http://mattmahoney.net/dc/text8.zip",
     sha256="a6640522afe85d1963ad56c05b0ede0a0c000dddc9671758a6cc09b7a38e5232",
     size=31_344_016,
-    citation="Matt Mahoney (2006). Large Text Compression Benchmark, text8 (mattmahoney.net/dc/textdata.html).",
+    citation=(
+        "Matt Mahoney (2006). Large Text Compression Benchmark, text8 "
+        "(mattmahoney.net/dc/textdata.html)."
+    ),
     licence="Derived from English Wikipedia (CC BY-SA / GFDL).",
 )
 
@@ -216,7 +228,10 @@ MNIST = RemoteFile(
     url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
     sha256="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
     size=11_490_434,
-    citation="Yann LeCun, Corinna Cortes and Christopher J. C. Burges. The MNIST database of handwritten digits.",
+    citation=(
+        "Yann LeCun, Corinna Cortes and Christopher J. C. Burges. The MNIST database of "
+        "handwritten digits."
+    ),
     licence="Creative Commons Attribution-Share Alike 3.0 (as stated by Keras).",
     variants=(
         MirrorVariant(
@@ -225,7 +240,8 @@ MNIST = RemoteFile(
             size=11_490_519,
             note=(
                 "This copy was rebuilt from the 70,000 lossless PNGs of the mnist_png collection, "
-                "so the file differs from Keras's mnist.npz, but its arrays are the canonical ones "
+                "so the file differs from Keras's mnist.npz, but its arrays are the canonical "
+                "ones "
                 "(each checked against its SHA-256 when loaded)."
             ),
         ),
@@ -250,8 +266,9 @@ CIFAR10 = RemoteFile(
             sha256="a91d38d5f54aef3325772067cfe8f4247993c0be8a05a6ba057875c43ba5d05a",
             size=65_314_233,
             note=(
-                "This copy is the JPEG copy of CIFAR-10: all 60,000 images, but each one JPEG-compressed "
-                "(lossy, about quality 75) and the canonical order lost, so numbers measured on it are "
+                "This copy is the JPEG copy of CIFAR-10: all 60,000 images, but each one "
+                "JPEG-compressed (lossy, about quality 75) and the canonical order lost, so "
+                "numbers measured on it are "
                 "close to, not equal to, numbers on the canonical CIFAR-10 batches."
             ),
         ),
@@ -267,7 +284,10 @@ SPA_ENG = RemoteFile(
     # The loader checks its content: 118,964 pairs, the first "Go." / "Ve.".
     sha256=None,
     size=2_638_744,
-    citation="Tatoeba Project sentence pairs, prepared by manythings.org/anki and packaged by TensorFlow.",
+    citation=(
+        "Tatoeba Project sentence pairs, prepared by manythings.org/anki and packaged by "
+        "TensorFlow."
+    ),
     licence="Creative Commons Attribution 2.0 France (Tatoeba).",
     variants=(
         MirrorVariant(
@@ -296,7 +316,10 @@ SHAKESPEARE = RemoteFile(
         "Andrej Karpathy (2015). char-rnn, data/tinyshakespeare/input.txt: a selection of "
         "Shakespeare's plays; hosted by TensorFlow for its text generation tutorial."
     ),
-    licence="The plays are in the public domain; the char-rnn repository that assembled them is MIT-licensed.",
+    licence=(
+        "The plays are in the public domain; the char-rnn repository that assembled them is "
+        "MIT-licensed."
+    ),
 )
 
 # UD English EWT, one entry per file. Pinned to the r2.16 release tag: the mirror
@@ -305,7 +328,8 @@ SHAKESPEARE = RemoteFile(
 # files', which are the repository's byte for byte.
 _UD_EWT_URL = "https://raw.githubusercontent.com/UniversalDependencies/UD_English-EWT/r2.16/"
 _UD_EWT_CITATION = (
-    "Natalia Silveira, Timothy Dozat, Marie-Catherine de Marneffe, Samuel R. Bowman, Miriam Connor, "
+    "Natalia Silveira, Timothy Dozat, Marie-Catherine de Marneffe, Samuel R. Bowman, "
+    "Miriam Connor, "
     "John Bauer and Christopher D. Manning (2014). A Gold Standard Dependency Corpus for English. "
     "LREC 2014. Universal Dependencies English Web Treebank, release 2.16."
 )
@@ -325,9 +349,15 @@ def _ud_ewt(split: str, sha256: str, size: int) -> RemoteFile:
     )
 
 
-UD_EWT_TRAIN = _ud_ewt("train", "3fb78e2b55482c8ee00caa653af436c88c9e5bc9a73ce26e4ae3ddc79d2b7e7b", 14_203_025)
-UD_EWT_DEV = _ud_ewt("dev", "531a54ff90d6ab12201c5a50c3e78e6ddac4de69abc4bce5d275d3cd29efe2b6", 1_805_545)
-UD_EWT_TEST = _ud_ewt("test", "e266e515a0a7547657ed3d90d9ba46487d6bd251f27ad4269d4e8a427c8555cd", 1_804_515)
+UD_EWT_TRAIN = _ud_ewt(
+    "train", "3fb78e2b55482c8ee00caa653af436c88c9e5bc9a73ce26e4ae3ddc79d2b7e7b", 14_203_025
+)
+UD_EWT_DEV = _ud_ewt(
+    "dev", "531a54ff90d6ab12201c5a50c3e78e6ddac4de69abc4bce5d275d3cd29efe2b6", 1_805_545
+)
+UD_EWT_TEST = _ud_ewt(
+    "test", "e266e515a0a7547657ed3d90d9ba46487d6bd251f27ad4269d4e8a427c8555cd", 1_804_515
+)
 
 CONLL2003 = RemoteFile(
     name="conll2003",

@@ -45,7 +45,9 @@ def standin_notice(remote: RemoteFile, what: str, seed: int, reason: str = "") -
     )
 
 
-def _standin(remote: RemoteFile, splits: dict, *, what: str, seed: int, reason: str, **attributes) -> Dataset:
+def _standin(
+    remote: RemoteFile, splits: dict, *, what: str, seed: int, reason: str, **attributes
+) -> Dataset:
     return Dataset(
         remote.name,
         splits,
@@ -104,9 +106,18 @@ def _digit_templates() -> np.ndarray:
                 for angle in (-12, -6, 0, 6, 12):
                     image = Image.new("L", (28, 28), 0)
                     draw = ImageDraw.Draw(image)
-                    left, top, right, bottom = draw.textbbox((0, 0), str(digit), font=font, stroke_width=stroke)
+                    left, top, right, bottom = draw.textbbox(
+                        (0, 0), str(digit), font=font, stroke_width=stroke
+                    )
                     origin = ((28 - (right - left)) / 2 - left, (28 - (bottom - top)) / 2 - top)
-                    draw.text(origin, str(digit), fill=255, font=font, stroke_width=stroke, stroke_fill=255)
+                    draw.text(
+                        origin,
+                        str(digit),
+                        fill=255,
+                        font=font,
+                        stroke_width=stroke,
+                        stroke_fill=255,
+                    )
                     rotated = image.rotate(angle, resample=Image.Resampling.BILINEAR)
                     variants.append(np.asarray(rotated, dtype=np.float32))
         templates.append(variants)
@@ -122,7 +133,9 @@ def _font(size: int):
     except TypeError:  # pragma: no cover - Pillow < 10.1 has no scalable default font
         import matplotlib
 
-        return ImageFont.truetype(str(Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")), size)
+        return ImageFont.truetype(
+            str(Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")), size
+        )
 
 
 # -------------------------------------------------------------------- CIFAR-10
@@ -143,7 +156,10 @@ def cifar10_standin(
     """
     rng = np.random.default_rng(seed)
     # Five colours, each shared by two classes, so that shape matters too.
-    colours = np.array([[220, 50, 50], [50, 180, 70], [60, 90, 220], [230, 200, 50], [200, 70, 200]], dtype=np.float32)
+    colours = np.array(
+        [[220, 50, 50], [50, 180, 70], [60, 90, 220], [230, 200, 50], [200, 70, 200]],
+        dtype=np.float32,
+    )
     rows, columns = np.mgrid[0:32, 0:32].astype(np.float32)
     shapes = (
         lambda dy, dx, r: np.hypot(dy, dx) < r,  # disc
@@ -152,10 +168,14 @@ def cifar10_standin(
         lambda dy, dx, r: (abs(dy) < r * 0.35) & (abs(dx) < r * 1.3),  # horizontal bar
         lambda dy, dx, r: (abs(dx) < r * 0.35) & (abs(dy) < r * 1.3),  # vertical bar
         lambda dy, dx, r: (abs(dy - dx) < 3) & (np.hypot(dy, dx) < r * 1.3),  # diagonal
-        lambda dy, dx, r: ((abs(dy) < 2.5) | (abs(dx) < 2.5)) & (np.maximum(abs(dy), abs(dx)) < r),  # cross
+        lambda dy, dx, r: (
+            ((abs(dy) < 2.5) | (abs(dx) < 2.5)) & (np.maximum(abs(dy), abs(dx)) < r)
+        ),  # cross
         lambda dy, dx, r: (abs(dy) < r) & (abs(dx) < (dy + r) / 2),  # triangle
-        lambda dy, dx, r: ((rows // 4 + columns // 4) % 2 == 0) & (np.hypot(dy, dx) < r * 1.2),  # chequers
-        lambda dy, dx, r: (np.hypot(dy, abs(dx) - r * 0.7) < r * 0.45),  # two dots
+        lambda dy, dx, r: (
+            ((rows // 4 + columns // 4) % 2 == 0) & (np.hypot(dy, dx) < r * 1.2)
+        ),  # chequers
+        lambda dy, dx, r: np.hypot(dy, abs(dx) - r * 0.7) < r * 0.45,  # two dots
     )
 
     def make(count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -173,7 +193,11 @@ def cifar10_standin(
 
     splits = {"train": make(train_size), "test": make(test_size)}
     return _standin(
-        CIFAR10, splits, what="noisy coloured shapes, one shape per class", seed=seed, reason=reason,
+        CIFAR10,
+        splits,
+        what="noisy coloured shapes, one shape per class",
+        seed=seed,
+        reason=reason,
         class_names=list(CIFAR10_CLASS_NAMES),
     )
 
@@ -181,7 +205,9 @@ def cifar10_standin(
 # ------------------------------------------------------------------------ Jena
 
 
-def jena_climate_standin(*, seed: int = DEFAULT_SEED, days: int = 365, reason: str = "") -> Dataset:
+def jena_climate_standin(
+    *, seed: int = DEFAULT_SEED, days: int = 365, reason: str = ""
+) -> Dataset:
     """A year of synthetic 10-minute weather: daily and yearly cycles plus AR(1) noise.
 
     The 14 columns have the real names and realistic magnitudes; humidity,
@@ -206,8 +232,12 @@ def jena_climate_standin(*, seed: int = DEFAULT_SEED, days: int = 365, reason: s
 
     temperature = 9.5 - 9 * np.cos(year_phase) - 4 * np.cos(day_phase - 0.5) + ar1(0.25, 0.995)
     pressure = 989 + ar1(0.15, 0.999)
-    humidity = np.clip(78 + 14 * np.cos(day_phase - 0.5) + 6 * np.cos(year_phase) + ar1(0.8, 0.99), 15, 100)
-    saturation = 6.1094 * np.exp(17.625 * temperature / (temperature + 243.04))  # Magnus formula, mbar
+    humidity = np.clip(
+        78 + 14 * np.cos(day_phase - 0.5) + 6 * np.cos(year_phase) + ar1(0.8, 0.99), 15, 100
+    )
+    saturation = 6.1094 * np.exp(
+        17.625 * temperature / (temperature + 243.04)
+    )  # Magnus formula, mbar
     vapour = saturation * humidity / 100
     log_ratio = np.log(vapour / 6.1094)
     wind = np.abs(1.8 + ar1(0.15, 0.98))
@@ -229,7 +259,11 @@ def jena_climate_standin(*, seed: int = DEFAULT_SEED, days: int = 365, reason: s
     }
     frame = pd.DataFrame({name: columns[name] for name in JENA_COLUMNS}, index=index).round(2)
     return _standin(
-        JENA_CLIMATE, {"data": frame}, what=f"{days} days of synthetic 10-minute weather", seed=seed, reason=reason
+        JENA_CLIMATE,
+        {"data": frame},
+        what=f"{days} days of synthetic 10-minute weather",
+        seed=seed,
+        reason=reason,
     )
 
 
@@ -268,14 +302,24 @@ _TOPICS = {
     ),
 }
 _CAPITALS = [
-    ("paris", "france"), ("berlin", "germany"), ("rome", "italy"), ("madrid", "spain"),
-    ("london", "england"), ("vienna", "austria"), ("lisbon", "portugal"), ("athens", "greece"),
+    ("paris", "france"),
+    ("berlin", "germany"),
+    ("rome", "italy"),
+    ("madrid", "spain"),
+    ("london", "england"),
+    ("vienna", "austria"),
+    ("lisbon", "portugal"),
+    ("athens", "greece"),
 ]
 _NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "zero"]
 
 
 def text8_standin(
-    *, seed: int = DEFAULT_SEED, sentences: int = 4_000, max_words: int | None = None, reason: str = ""
+    *,
+    seed: int = DEFAULT_SEED,
+    sentences: int = 4_000,
+    max_words: int | None = None,
+    reason: str = "",
 ) -> Dataset:
     """Lower-case words from a small grammar whose topics keep words together.
 
@@ -324,14 +368,37 @@ def text8_standin(
 # -------------------------------------------------------------------- spa-eng
 
 _SUBJECTS = [  # English, Spanish, person (index into the Spanish verb forms)
-    ("I", "Yo", 0), ("You", "Tú", 1), ("He", "Él", 2), ("She", "Ella", 2), ("We", "Nosotros", 3), ("They", "Ellos", 4),
+    ("I", "Yo", 0),
+    ("You", "Tú", 1),
+    ("He", "Él", 2),
+    ("She", "Ella", 2),
+    ("We", "Nosotros", 3),
+    ("They", "Ellos", 4),
 ]
-_FOOD = [("the apple", "la manzana"), ("the bread", "el pan"), ("the soup", "la sopa"), ("the cheese", "el queso")]
-_DRINKS = [("the water", "el agua"), ("a coffee", "un café"), ("the milk", "la leche"), ("the juice", "el jugo")]
+_FOOD = [
+    ("the apple", "la manzana"),
+    ("the bread", "el pan"),
+    ("the soup", "la sopa"),
+    ("the cheese", "el queso"),
+]
+_DRINKS = [
+    ("the water", "el agua"),
+    ("a coffee", "un café"),
+    ("the milk", "la leche"),
+    ("the juice", "el jugo"),
+]
 _TEXTS = [
-    ("the book", "el libro"), ("the letter", "la carta"), ("the newspaper", "el periódico"), ("the message", "el mensaje"),
+    ("the book", "el libro"),
+    ("the letter", "la carta"),
+    ("the newspaper", "el periódico"),
+    ("the message", "el mensaje"),
 ]
-_THINGS = [("the car", "el coche"), ("the house", "la casa"), ("the door", "la puerta"), ("the window", "la ventana")]
+_THINGS = [
+    ("the car", "el coche"),
+    ("the house", "la casa"),
+    ("the door", "la puerta"),
+    ("the window", "la ventana"),
+]
 _VERBS = [
     ("eat", "eats", ("como", "comes", "come", "comemos", "comen"), _FOOD),
     ("drink", "drinks", ("bebo", "bebes", "bebe", "bebemos", "beben"), _DRINKS),
@@ -339,9 +406,24 @@ _VERBS = [
     ("write", "writes", ("escribo", "escribes", "escribe", "escribimos", "escriben"), _TEXTS),
     ("open", "opens", ("abro", "abres", "abre", "abrimos", "abren"), _THINGS + _TEXTS),
     ("see", "sees", ("veo", "ves", "ve", "vemos", "ven"), _THINGS + _FOOD),
-    ("want", "wants", ("quiero", "quieres", "quiere", "queremos", "quieren"), _FOOD + _DRINKS + _THINGS),
-    ("need", "needs", ("necesito", "necesitas", "necesita", "necesitamos", "necesitan"), _DRINKS + _THINGS),
-    ("buy", "buys", ("compro", "compras", "compra", "compramos", "compran"), _FOOD + _DRINKS + _TEXTS),
+    (
+        "want",
+        "wants",
+        ("quiero", "quieres", "quiere", "queremos", "quieren"),
+        _FOOD + _DRINKS + _THINGS,
+    ),
+    (
+        "need",
+        "needs",
+        ("necesito", "necesitas", "necesita", "necesitamos", "necesitan"),
+        _DRINKS + _THINGS,
+    ),
+    (
+        "buy",
+        "buys",
+        ("compro", "compras", "compra", "compramos", "compran"),
+        _FOOD + _DRINKS + _TEXTS,
+    ),
 ]
 _TIMES = [("", ""), (" today", " hoy"), (" now", " ahora"), (" every day", " todos los días")]
 
@@ -359,9 +441,10 @@ def spa_eng_standin(*, seed: int = DEFAULT_SEED, pairs: int = 3_000, reason: str
     """
     rng = np.random.default_rng(seed)
     candidates = []
-    for (subject, sujeto, person), (base, third, forms, objects), negative, (time, tiempo) in itertools.product(
-        _SUBJECTS, _VERBS, (False, True), _TIMES
-    ):
+    for (subject, sujeto, person), (base, third, forms, objects), negative, (
+        time,
+        tiempo,
+    ) in itertools.product(_SUBJECTS, _VERBS, (False, True), _TIMES):
         for thing, cosa in objects:
             verb = third if person == 2 else base
             if negative:
@@ -371,4 +454,10 @@ def spa_eng_standin(*, seed: int = DEFAULT_SEED, pairs: int = 3_000, reason: str
             candidates.append((english, spanish))
     chosen = rng.choice(len(candidates), size=min(pairs, len(candidates)), replace=False)
     frame = pd.DataFrame([candidates[index] for index in chosen], columns=["english", "spanish"])
-    return _standin(SPA_ENG, {"pairs": frame}, what=f"{len(frame):,} template sentence pairs", seed=seed, reason=reason)
+    return _standin(
+        SPA_ENG,
+        {"pairs": frame},
+        what=f"{len(frame):,} template sentence pairs",
+        seed=seed,
+        reason=reason,
+    )
