@@ -180,7 +180,7 @@ def analogy(
     *,
     words: Sequence[str] | None = None,
 ) -> list[tuple[str, float]]:
-    """"``a`` is to ``b`` as ``c`` is to ?": words nearest to ``b - a + c``.
+    """ "``a`` is to ``b`` as ``c`` is to ?": words nearest to ``b - a + c``.
 
     Uses unit-length vectors (the "3CosAdd" rule, as gensim's
     ``most_similar(positive=[b, c], negative=[a])``) and leaves out the three
@@ -288,7 +288,9 @@ def evaluate_analogies(
         accuracy = counts["correct"] / used if used else float("nan")
         return {"accuracy": accuracy, **counts}
 
-    totals = {key: sum(s[key] for s in sections.values()) for key in ("correct", "used", "skipped")}
+    totals = {
+        key: sum(s[key] for s in sections.values()) for key in ("correct", "used", "skipped")
+    }
     return {**summary(totals), "sections": {name: summary(s) for name, s in sections.items()}}
 
 
@@ -350,7 +352,7 @@ def evaluate_word_similarity(
 
 
 # --------------------------------------------------------------------------
-# Pretrained vectors into a Keras Embedding layer, and back to gensim
+# Pretrained vectors into a Keras Embedding layer
 # --------------------------------------------------------------------------
 
 
@@ -362,8 +364,9 @@ class CoverageReport:
     and ``"[UNK]"`` are not counted.
 
     Example:
-        >>> print(CoverageReport(found=8734, missing=1264, missing_examples=("zzz",), name="GloVe"))
-        GloVe covers 8,734 of 9,998 words (87.4%); missing e.g. 'zzz'
+        >>> report = CoverageReport(found=8734, missing=1264, missing_examples=("zzz",))
+        >>> print(report)
+        The pretrained embedding covers 8,734 of 9,998 words (87.4%); missing e.g. 'zzz'
     """
 
     found: int
@@ -384,7 +387,9 @@ class CoverageReport:
     def __str__(self) -> str:
         line = f"{self.name} covers {self.found:,} of {self.total:,} words ({self.coverage:.1%})"
         if self.missing_examples:
-            line += "; missing e.g. " + ", ".join(repr(str(word)) for word in self.missing_examples)
+            line += "; missing e.g. " + ", ".join(
+                repr(str(word)) for word in self.missing_examples
+            )
         return line
 
 
@@ -478,34 +483,6 @@ def embedding_matrix_from_keyed_vectors(
     return matrix, report
 
 
-def keyed_vectors_from_arrays(
-    words: Sequence[str],
-    matrix: Any,
-    *,
-    drop_reserved: bool = True,
-) -> Any:
-    """Wrap a word list and a matrix (e.g. a Keras embedding) as a gensim ``KeyedVectors``.
-
-    With ``drop_reserved`` (the default) the ``""`` and ``"[UNK]"`` rows of a
-    ``TextVectorization`` vocabulary are left out, so gensim's
-    ``most_similar`` never answers with them.
-
-    Example:
-        >>> kv = keyed_vectors_from_arrays(["", "[UNK]", "cat", "dog"], np.eye(4))
-        >>> kv.index_to_key, kv.vector_size
-        (['cat', 'dog'], 4)
-    """
-    from gensim.models import KeyedVectors
-
-    words, matrix = _words_and_matrix(np.asarray(matrix, dtype=np.float32), words)
-    if len(set(words)) != len(words):
-        raise ValueError("words must be unique to become gensim keys.")
-    keep = [i for i, word in enumerate(words) if not (drop_reserved and word in RESERVED_TOKENS)]
-    keyed_vectors = KeyedVectors(vector_size=matrix.shape[1], count=0, dtype=np.float32)
-    keyed_vectors.add_vectors([words[i] for i in keep], matrix[keep])
-    return keyed_vectors
-
-
 # --------------------------------------------------------------------------
 # Pretrained vectors with a fallback
 # --------------------------------------------------------------------------
@@ -572,8 +549,9 @@ def pretrained_vectors_or_fallback(
         ...     lambda: (["cat", "dog"], np.eye(2)), load=no_glove, fallback_name="toy vectors")
         >>> vectors.is_fallback, vectors.name, vectors.words
         (True, 'toy vectors', ['cat', 'dog'])
-        >>> vectors.notice
-        'GloVe is unavailable here (GloVe is not in the cache or mirror.), so this page uses toy vectors instead.'
+        >>> print(vectors.notice)  # doctest: +NORMALIZE_WHITESPACE
+        GloVe is unavailable here (GloVe is not in the cache or mirror.),
+        so this page uses toy vectors instead.
     """
     from course import data
 
@@ -592,15 +570,22 @@ def pretrained_vectors_or_fallback(
     except data.DataUnavailableError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         words, matrix = _words_and_matrix(fallback())
-        notice = f"GloVe is unavailable here ({reason}), so this page uses {fallback_name} instead."
+        notice = (
+            f"GloVe is unavailable here ({reason}), so this page uses {fallback_name} instead."
+        )
         return PretrainedVectors(
-            [str(word) for word in words], np.asarray(matrix, dtype=np.float32), fallback_name, notice, True
+            [str(word) for word in words],
+            np.asarray(matrix, dtype=np.float32),
+            fallback_name,
+            notice,
+            True,
         )
     words = [str(word) for word in dataset.words]
     vectors = np.asarray(dataset.vectors, dtype=np.float32)
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(
-            f"The loaded vectors should have one row per word ({len(words)} words), got shape {vectors.shape}."
+            f"The loaded vectors should have one row per word ({len(words)} words), "
+            f"got shape {vectors.shape}."
         )
     label = name if name is not None else f"GloVe 6B {dimension}d"
     return PretrainedVectors(words, vectors, label, dataset.notice, False, dataset)

@@ -17,7 +17,6 @@ from course.embeddings import (
     embedding_matrix_from_keyed_vectors,
     evaluate_analogies,
     evaluate_word_similarity,
-    keyed_vectors_from_arrays,
     nearest_neighbours,
 )
 
@@ -47,7 +46,7 @@ def gensim_vectors() -> KeyedVectors:
 
 
 @pytest.fixture(
-    params=["matrix+words", "pair", "dict", "keyedvectors", "converted"],
+    params=["matrix+words", "pair", "dict", "keyedvectors"],
 )
 def vectors_and_words(request):
     """The same vectors in every accepted form, as (vectors, words=)."""
@@ -57,9 +56,7 @@ def vectors_and_words(request):
         return (WORDS, MATRIX), None
     if request.param == "dict":
         return dict(zip(WORDS, MATRIX)), None
-    if request.param == "keyedvectors":
-        return gensim_vectors(), None
-    return keyed_vectors_from_arrays(WORDS, MATRIX), None
+    return gensim_vectors(), None
 
 
 # --------------------------------------------------------------------------
@@ -166,7 +163,9 @@ def test_evaluate_analogies_reads_files_and_respects_case_and_restriction(tmp_pa
 
 def test_evaluate_analogies_without_a_section_and_with_a_bad_line():
     # pear - apple is tiny, so "king" itself would win if it were not excluded
-    result = evaluate_analogies((WORDS, MATRIX), ["man woman king queen", "apple pear king prince"])
+    result = evaluate_analogies(
+        (WORDS, MATRIX), ["man woman king queen", "apple pear king prince"]
+    )
     assert result["sections"]["(no section)"]["correct"] == 2
     with pytest.raises(ValueError, match="line 2 should hold 4 words"):
         evaluate_analogies((WORDS, MATRIX), [": s", "man woman king"])
@@ -317,19 +316,6 @@ def test_embedding_matrix_rejects_bad_input():
         embedding_matrix_from_keyed_vectors(VOCABULARY, {"cat": [1.0], "dog": [1.0, 2.0]})
 
 
-def test_keyed_vectors_from_arrays_round_trip():
-    keyed_vectors = keyed_vectors_from_arrays(WORDS, MATRIX)
-    assert keyed_vectors.index_to_key == WORDS[2:]
-    np.testing.assert_array_equal(keyed_vectors["queen"], MATRIX[5])
-    assert keyed_vectors.most_similar("king", topn=1)[0][0] == "prince"
-    kept = keyed_vectors_from_arrays(WORDS, MATRIX, drop_reserved=False)
-    assert kept.index_to_key[:2] == ["", "[UNK]"]
-    with pytest.raises(ValueError, match="unique"):
-        keyed_vectors_from_arrays(["a", "a"], np.ones((2, 2)))
-    matrix, _ = embedding_matrix_from_keyed_vectors(WORDS, keyed_vectors, oov="zeros")
-    np.testing.assert_array_equal(matrix[2:], MATRIX[2:])  # and back to a Keras matrix
-
-
 # --------------------------------------------------------------------------
 # Pretrained vectors with a fallback
 # --------------------------------------------------------------------------
@@ -342,8 +328,15 @@ from course.embeddings import PretrainedVectors, pretrained_vectors_or_fallback 
 def _fake_glove() -> Dataset:
     words = ["the", "cat", "dog"]
     vectors = np.arange(6, dtype=np.float64).reshape(3, 2)
-    return Dataset("glove_6b", {"words": words, "vectors": vectors}, source="mirror",
-                   notice="GloVe, truncated.", title="GloVe 6B", words=words, vectors=vectors)
+    return Dataset(
+        "glove_6b",
+        {"words": words, "vectors": vectors},
+        source="mirror",
+        notice="GloVe, truncated.",
+        title="GloVe 6B",
+        words=words,
+        vectors=vectors,
+    )
 
 
 def _unavailable(*args, **kwargs):
@@ -375,8 +368,12 @@ def test_pretrained_vectors_fall_back_to_word2vec_when_glove_is_unavailable(monk
     assert "GloVe is unavailable here (GloVe 6B could not be had.)" in vectors.notice
     assert "Long explanation" not in vectors.notice and "Word2Vec" in vectors.notice
     assert set(vectors.words) == {"good", "film", "great", "acting", "bad", "awful", "plot"}
-    np.testing.assert_array_equal(vectors.vectors[vectors.words.index("film")], word2vec.wv["film"])
-    matrix, report = embedding_matrix_from_keyed_vectors(["", "[UNK]", "film", "zebra"], vectors.as_pair())
+    np.testing.assert_array_equal(
+        vectors.vectors[vectors.words.index("film")], word2vec.wv["film"]
+    )
+    matrix, report = embedding_matrix_from_keyed_vectors(
+        ["", "[UNK]", "film", "zebra"], vectors.as_pair()
+    )
     assert report.found == 1 and report.missing == 1 and matrix.shape == (4, 8)
 
 
