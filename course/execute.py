@@ -166,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"== {source.stem}: {seconds:.0f} s", flush=True)
     if failed:
-        print(f"Failed: {', '.join(failed)} (executed notebooks in _build/executed/)", file=sys.stderr)
+        print(
+            f"Failed: {', '.join(failed)} (executed notebooks in _build/executed/)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -51,7 +51,9 @@ class Profile:
 
     name: str
     started_at: float = field(default_factory=time.monotonic, compare=False)
-    run_id: str = field(default_factory=lambda: time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}", compare=False)
+    run_id: str = field(
+        default_factory=lambda: time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}", compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.name not in PROFILES:
@@ -91,7 +93,9 @@ class Profile:
         """
         return fast if self.is_fast else full
 
-    def subset(self, frame: "FrameLike", *, fast: int | None, full: int | None, seed: int = 0) -> "FrameLike":
+    def subset(
+        self, frame: FrameLike, *, fast: int | None, full: int | None, seed: int = 0
+    ) -> FrameLike:
         """A seeded random subset of a pandas frame, of this profile's size (None = all rows).
 
         Every chapter samples the same way, so two chapters that ask for the same

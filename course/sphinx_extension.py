@@ -101,7 +101,9 @@ def record_execution_times(app: Any) -> list[str]:
     return timed
 
 
-def point_colab_button_at_notebook(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+def point_colab_button_at_notebook(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
     """Rewrite the theme's Colab launch link from ``<page>.md`` to ``<page>.ipynb``."""
     for button in context.get("header_buttons", []):
         for item in button.get("buttons", []) if isinstance(button, dict) else []:

@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_MIRROR = ROOT.parent / "shared" / "data"
 
+
 def chapter_environment() -> dict[str, str]:
     """The environment chapters run in under test: fast profile unless told otherwise,
     the shared mirror when it is beside the checkout, results recorded in the checkout."""
@@ -30,7 +31,10 @@ _SOLUTION = re.compile(
 
 def solution_cells(source: Path) -> list[tuple[str, str]]:
     """(exercise label, solution code) for every gated solution in a chapter."""
-    return [(match["label"], match["code"]) for match in _SOLUTION.finditer(source.read_text(encoding="utf-8"))]
+    return [
+        (match["label"], match["code"])
+        for match in _SOLUTION.finditer(source.read_text(encoding="utf-8"))
+    ]
 
 
 def readme_command(name: str) -> str:

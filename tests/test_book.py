@@ -37,7 +37,9 @@ def built_book():
     if beside_python.is_file():
         words[0] = str(beside_python)
     result = subprocess.run(words, cwd=ROOT, env=environment, capture_output=True, text=True)
-    assert result.returncode == 0, f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+    assert result.returncode == 0, (
+        f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+    )
     return result
 
 
@@ -49,7 +51,9 @@ def test_every_toc_page_is_built(built_book):
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    files = [toc["root"]] + [
+        chapter["file"] for part in toc["parts"] for chapter in part["chapters"]
+    ]
     for name in files:
         assert (HTML / f"{name}.html").is_file(), name
 
@@ -76,10 +80,14 @@ def test_colab_button_opens_a_generated_notebook(built_book, source):
     html = page(f"book/{source.stem}")
     config = book_config()
     repository = config["repository"]["url"].removeprefix("https://github.com/")
-    expected = (f"https://colab.research.google.com/github/{repository}/blob/"
-                f"{config['repository']['branch']}/book/{source.stem}.ipynb")
+    expected = (
+        f"https://colab.research.google.com/github/{repository}/blob/"
+        f"{config['repository']['branch']}/book/{source.stem}.ipynb"
+    )
     assert expected in html
-    notebook = json.loads((ROOT / "_build" / "colab" / "book" / f"{source.stem}.ipynb").read_text())
+    notebook = json.loads(
+        (ROOT / "_build" / "colab" / "book" / f"{source.stem}.ipynb").read_text()
+    )
     first_code = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
     assert "".join(first_code["source"]) == setup_cell_source(config["repository"]["url"])
 

@@ -19,12 +19,34 @@ def results_in_tmp(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _claim(name, value, *, fast, full, fmt=".3f", unit="", description="", reference="",
-           value_range=None, headline=False, declared_data=(), **arguments):
+def _claim(
+    name,
+    value,
+    *,
+    fast,
+    full,
+    fmt=".3f",
+    unit="",
+    description="",
+    reference="",
+    value_range=None,
+    headline=False,
+    declared_data=(),
+    **arguments,
+):
     """Declare a claim (as a chapter's YAML file would), then claim it."""
-    claims.declare(name, fast=fast, full=full, fmt=fmt, unit=unit, what=description,
-                   reference=reference, value_range=value_range, headline=headline,
-                   data=declared_data)
+    claims.declare(
+        name,
+        fast=fast,
+        full=full,
+        fmt=fmt,
+        unit=unit,
+        what=description,
+        reference=reference,
+        value_range=value_range,
+        headline=headline,
+        data=declared_data,
+    )
     return claims.claim(name, value, **arguments)
 
 
@@ -44,8 +66,16 @@ def test_bad_bands_are_refused(bad):
 
 
 def test_claim_in_band_is_recorded_and_formatted(results_in_tmp):
-    text = _claim("ch99_accuracy", 0.91234, fast=(0.8, None), full=(0.9, None), glue=False,
-                 description="demo", reference="0.90 somewhere", profile=get_profile("fast"))
+    text = _claim(
+        "ch99_accuracy",
+        0.91234,
+        fast=(0.8, None),
+        full=(0.9, None),
+        glue=False,
+        description="demo",
+        reference="0.90 somewhere",
+        profile=get_profile("fast"),
+    )
     assert text == "0.912"
     (entry,) = read_records("fast")
     assert entry["name"] == "ch99_accuracy"
@@ -61,24 +91,49 @@ def test_claim_in_band_is_recorded_and_formatted(results_in_tmp):
 
 
 def test_claim_out_of_band_raises_a_clear_error_after_recording():
-    with pytest.raises(ClaimOutOfBandError, match=r"ch99_loss = 0\.70 is outside its full-profile band ≤ 0\.5"):
-        _claim("ch99_loss", 0.7, fast=(None, 1.0), full=(None, 0.5), fmt=".2f", glue=False,
-              profile=get_profile("full"))
+    with pytest.raises(
+        ClaimOutOfBandError, match=r"ch99_loss = 0\.70 is outside its full-profile band ≤ 0\.5"
+    ):
+        _claim(
+            "ch99_loss",
+            0.7,
+            fast=(None, 1.0),
+            full=(None, 0.5),
+            fmt=".2f",
+            glue=False,
+            profile=get_profile("full"),
+        )
     (entry,) = read_records("full")
     assert entry["within_band"] is False
 
 
 def test_the_band_follows_the_profile():
     # 0.85 passes the fast band and fails the full band
-    _claim("ch99_x", 0.85, fast=(0.8, None), full=(0.9, None), glue=False, profile=get_profile("fast"))
+    _claim(
+        "ch99_x", 0.85, fast=(0.8, None), full=(0.9, None), glue=False, profile=get_profile("fast")
+    )
     with pytest.raises(ClaimOutOfBandError):
-        _claim("ch99_x", 0.85, fast=(0.8, None), full=(0.9, None), glue=False, profile=get_profile("full"))
+        _claim(
+            "ch99_x",
+            0.85,
+            fast=(0.8, None),
+            full=(0.9, None),
+            glue=False,
+            profile=get_profile("full"),
+        )
 
 
 def test_standin_claims_are_marked_and_never_shown_as_results():
     standin = SimpleNamespace(is_standin=True)
-    text = _claim("ch99_standin", 0.95, fast=(0.5, None), full=(0.9, None), glue=False,
-                 data=[object(), standin], profile=get_profile("fast"))
+    text = _claim(
+        "ch99_standin",
+        0.95,
+        fast=(0.5, None),
+        full=(0.9, None),
+        glue=False,
+        data=[object(), standin],
+        profile=get_profile("fast"),
+    )
     assert text.endswith("(stand-in data, not a result)")
     table = results_table("fast")
     assert table.loc[0, "value"] == "stand-in data: not a result"
@@ -105,16 +160,24 @@ def test_claim_names_are_checked(name):
 )
 def test_claim_needs_a_finite_number_in_its_natural_range(value, message):
     with pytest.raises(claims.ClaimValueError, match=message):
-        _claim("ch99_y", value, fast=(0, None), full=(0, None), value_range=(0, 1),
-               record=False, glue=False)
+        _claim(
+            "ch99_y",
+            value,
+            fast=(0, None),
+            full=(0, None),
+            value_range=(0, 1),
+            record=False,
+            glue=False,
+        )
 
 
 def test_numpy_scalars_and_one_element_tensors_are_numbers():
     import numpy as np
 
     for value in (np.float32(0.5), np.array(0.5), np.array([0.5]), np.int64(1)):
-        assert _claim("ch99_n", value, fast=(0, None), full=(0, None), fmt=".1f",
-                      record=False, glue=False) in ("0.5", "1.0")
+        assert _claim(
+            "ch99_n", value, fast=(0, None), full=(0, None), fmt=".1f", record=False, glue=False
+        ) in ("0.5", "1.0")
 
 
 def test_an_undeclared_claim_says_where_to_declare_it():
@@ -154,7 +217,9 @@ def test_bad_declaration_files_are_refused(results_in_tmp, content, message):
 
 
 def test_every_chapter_declaration_file_of_the_course_loads(monkeypatch):
-    monkeypatch.setattr(claims, "DECLARATIONS_DIR", claims.Path(claims.__file__).parent / "chapter_claims")
+    monkeypatch.setattr(
+        claims, "DECLARATIONS_DIR", claims.Path(claims.__file__).parent / "chapter_claims"
+    )
     declared = claims.all_declarations()
     assert declared and all(name.startswith(item.chapter) for name, item in declared.items())
 
@@ -166,7 +231,14 @@ def test_records_are_strict_json(results_in_tmp):
 
 def test_records_keep_the_latest_and_survive_a_torn_line(results_in_tmp):
     for value in (0.81, 0.83):
-        _claim("ch99_z", value, fast=(0.8, None), full=(0.9, None), glue=False, profile=get_profile("fast"))
+        _claim(
+            "ch99_z",
+            value,
+            fast=(0.8, None),
+            full=(0.9, None),
+            glue=False,
+            profile=get_profile("fast"),
+        )
     with (results_in_tmp / "fast.jsonl").open("a") as handle:
         handle.write('{"name": "torn", "val')
     assert [entry["value"] for entry in read_records("fast")] == [0.83]
@@ -182,9 +254,19 @@ def test_glue_is_called_with_the_text(monkeypatch):
     calls = []
     import myst_nb
 
-    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: calls.append((name, value, display)))
-    _claim("ch99_glued", 2.345, fast=(None, 3), full=(None, 3), fmt=".2f", unit=" °C", record=False,
-          profile=get_profile("fast"))
+    monkeypatch.setattr(
+        myst_nb, "glue", lambda name, value, display: calls.append((name, value, display))
+    )
+    _claim(
+        "ch99_glued",
+        2.345,
+        fast=(None, 3),
+        full=(None, 3),
+        fmt=".2f",
+        unit=" °C",
+        record=False,
+        profile=get_profile("fast"),
+    )
     assert calls == [("ch99_glued", "2.35 °C", False)]
 
 
@@ -222,7 +304,14 @@ def test_out_of_band_and_unmeasured_claims_are_shown_as_such():
     claims.declare("ch99_unmeasured", fast=(0, None), full=(0, None), headline=True)
     assert "| not run | not yet measured |" in claims.results_markdown()
     with pytest.raises(ClaimOutOfBandError):
-        _claim("ch99_bad", 0.1, fast=(0.5, None), full=(0.5, None), glue=False, profile=get_profile("full"))
+        _claim(
+            "ch99_bad",
+            0.1,
+            fast=(0.5, None),
+            full=(0.5, None),
+            glue=False,
+            profile=get_profile("full"),
+        )
     assert "(OUT OF BAND)" in results_table("full").loc[0, "value"]
 
 
@@ -240,7 +329,9 @@ def test_run_info_lists_data_notices():
 
 
 def test_record_lines_are_json(results_in_tmp):
-    _claim("ch99_json", 1.0, fast=(0, None), full=(0, None), glue=False, profile=get_profile("fast"))
+    _claim(
+        "ch99_json", 1.0, fast=(0, None), full=(0, None), glue=False, profile=get_profile("fast")
+    )
     line = (results_in_tmp / "fast.jsonl").read_text().strip()
     assert json.loads(line)["name"] == "ch99_json"
 
@@ -261,24 +352,40 @@ def test_results_show_only_each_chapters_latest_run():
 def test_a_claim_shows_only_its_value_in_a_notebook():
     from IPython.lib.pretty import pretty
 
-    text = _claim("ch99_shown", 0.8934, fast=(0.8, None), full=(0.9, None), glue=False, record=False,
-                  profile=get_profile("fast"))
+    text = _claim(
+        "ch99_shown",
+        0.8934,
+        fast=(0.8, None),
+        full=(0.9, None),
+        glue=False,
+        record=False,
+        profile=get_profile("fast"),
+    )
     assert text == "0.893" and isinstance(text, str)
     assert pretty(text) == "0.893"
     assert text.verdict == "ch99_shown = 0.893: in its fast-profile band ≥ 0.800"
 
 
 def test_results_page_leads_with_headlines_and_says_when_full_was_measured():
-    _claim("ch99_head", 0.91, fast=(0.5, None), full=(0.9, None), headline=True,
-           description="the headline", reference="0.90 (a book)", glue=False,
-           profile=get_profile("full"))
-    _claim("ch99_fact", 3.0, fast=(0, None), full=(0, None), glue=False, profile=get_profile("fast"))
+    _claim(
+        "ch99_head",
+        0.91,
+        fast=(0.5, None),
+        full=(0.9, None),
+        headline=True,
+        description="the headline",
+        reference="0.90 (a book)",
+        glue=False,
+        profile=get_profile("full"),
+    )
+    _claim(
+        "ch99_fact", 3.0, fast=(0, None), full=(0, None), glue=False, profile=get_profile("fast")
+    )
     markdown = claims.results_markdown()
     head, facts = markdown.split("## Checked facts")
     assert "the headline" in head and "0.90 (a book)" in head and "ch99_fact" in facts
     assert "0.910 (measured " in head and "CPU cores" in head
     assert "| 3.000 | not yet measured |" in facts
-
 
 
 def _dataset(name, source):
@@ -288,17 +395,24 @@ def _dataset(name, source):
 @pytest.mark.parametrize(
     "data",
     [
-        lambda standin: {"mnist": standin},          # a dict of datasets
-        lambda standin: (standin, "other"),         # a tuple
-        lambda standin: standin["train"],           # one split: the run record still knows
-        lambda standin: None,                       # data= omitted: the run record still knows
+        lambda standin: {"mnist": standin},  # a dict of datasets
+        lambda standin: (standin, "other"),  # a tuple
+        lambda standin: standin["train"],  # one split: the run record still knows
+        lambda standin: None,  # data= omitted: the run record still knows
     ],
     ids=["dict", "tuple", "split", "omitted"],
 )
 def test_a_run_that_loaded_a_standin_marks_its_claims(data):
     standin = loaders.record_loaded(_dataset("mnist", "stand-in"))
-    text = _claim("ch99_marked", 0.9, fast=(0, None), full=(0, None), glue=False,
-                  data=data(standin), profile=get_profile("fast"))
+    text = _claim(
+        "ch99_marked",
+        0.9,
+        fast=(0, None),
+        full=(0, None),
+        glue=False,
+        data=data(standin),
+        profile=get_profile("fast"),
+    )
     assert text.endswith("(stand-in data, not a result)")
     assert read_records("fast")[0]["standin"] is True
 
@@ -306,17 +420,37 @@ def test_a_run_that_loaded_a_standin_marks_its_claims(data):
 def test_a_claim_that_names_its_real_datasets_is_not_marked_by_another_standin():
     loaders.record_loaded(_dataset("imdb", "mirror"))
     loaders.record_loaded(_dataset("mnist", "stand-in"))
-    text = _claim("ch99_imdb_only", 0.9, fast=(0, None), full=(0, None), glue=False,
-                  declared_data=["imdb"], profile=get_profile("fast"))
+    text = _claim(
+        "ch99_imdb_only",
+        0.9,
+        fast=(0, None),
+        full=(0, None),
+        glue=False,
+        declared_data=["imdb"],
+        profile=get_profile("fast"),
+    )
     assert text == "0.900"
-    marked = _claim("ch99_mnist", 0.9, fast=(0, None), full=(0, None), glue=False,
-                    declared_data=["mnist"], profile=get_profile("fast"))
+    marked = _claim(
+        "ch99_mnist",
+        0.9,
+        fast=(0, None),
+        full=(0, None),
+        glue=False,
+        declared_data=["mnist"],
+        profile=get_profile("fast"),
+    )
     assert marked.endswith("(stand-in data, not a result)")
 
 
 def test_the_full_profile_refuses_to_record_a_standin_claim(results_in_tmp):
     loaders.record_loaded(_dataset("jena_climate", "stand-in"))
     with pytest.raises(claims.StandInClaimError, match="real results only"):
-        _claim("ch99_full", 2.0, fast=(0, None), full=(0, None), glue=False,
-               profile=get_profile("full"))
+        _claim(
+            "ch99_full",
+            2.0,
+            fast=(0, None),
+            full=(0, None),
+            glue=False,
+            profile=get_profile("full"),
+        )
     assert not (results_in_tmp / "full.jsonl").exists()

@@ -13,17 +13,25 @@ def test_every_chapter_starts_with_the_setup_cell_for_the_configured_repository(
     for source in chapters:
         notebook = colab.to_notebook(source)
         first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
-        assert first_code.source == expected, f"{source.name}: first code cell is not the Colab set-up cell"
-        assert "remove-cell" in first_code.metadata.get("tags", []), f"{source.name}: set-up cell not hidden"
+        assert first_code.source == expected, (
+            f"{source.name}: first code cell is not the Colab set-up cell"
+        )
+        assert "remove-cell" in first_code.metadata.get("tags", []), (
+            f"{source.name}: set-up cell not hidden"
+        )
 
 
 def test_build_notebooks_writes_colab_ready_ipynb(tmp_path):
     paths = colab.build_notebooks(tmp_path)
-    assert [path.name for path in paths] == [s.with_suffix(".ipynb").name for s in colab.chapter_sources()]
+    assert [path.name for path in paths] == [
+        s.with_suffix(".ipynb").name for s in colab.chapter_sources()
+    ]
     notebook = json.loads(paths[0].read_text())
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
     assert notebook["metadata"]["accelerator"] == "GPU"
-    assert all(not cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code")
+    assert all(
+        not cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code"
+    )
     assert not list(tmp_path.rglob("*.part"))
 
 
@@ -124,7 +132,9 @@ def test_each_construct_has_its_colab_form(tiny_book):
     assert any('# check("tiny.1", answer)' in text for text in texts)
     details = next(text for text in texts if text.startswith("<details>"))
     assert "Because." in details and "answer = 1" in details
-    student = [cell.source for cell in colab.to_notebook(source, student=True, root=tiny_book).cells]
+    student = [
+        cell.source for cell in colab.to_notebook(source, student=True, root=tiny_book).cells
+    ]
     assert not any("<details>" in text or "answer = 1" in text for text in student)
 
 
@@ -159,14 +169,24 @@ def test_an_unclosed_solution_is_an_error(tiny_book):
 
 
 def test_colab_button_is_rewritten_to_the_notebook():
-    context = {"header_buttons": [{"buttons": [
-        {"url": "https://colab.research.google.com/github/o/r/blob/colab/book/01_x.md"},
-        {"url": "https://example.org/book/01_x.md"},
-    ]}]}
+    context = {
+        "header_buttons": [
+            {
+                "buttons": [
+                    {
+                        "url": "https://colab.research.google.com/github/o/r/blob/colab/book/01_x.md"
+                    },
+                    {"url": "https://example.org/book/01_x.md"},
+                ]
+            }
+        ]
+    }
     sphinx_extension.point_colab_button_at_notebook(None, "book/01_x", None, context, None)
     urls = [item["url"] for item in context["header_buttons"][0]["buttons"]]
-    assert urls == ["https://colab.research.google.com/github/o/r/blob/colab/book/01_x.ipynb",
-                    "https://example.org/book/01_x.md"]
+    assert urls == [
+        "https://colab.research.google.com/github/o/r/blob/colab/book/01_x.ipynb",
+        "https://example.org/book/01_x.md",
+    ]
 
 
 def test_command_line_writes_the_student_edition(tmp_path, capsys):

@@ -50,10 +50,16 @@ def _pinned(package: str) -> str:
 
 def _local_git_copy(target: Path) -> str:
     """The checkout's files (tracked and untracked-not-ignored) committed in a new repository."""
-    files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, files):
         source = ROOT / name
         if source.is_file():
@@ -73,17 +79,32 @@ def colab_like_kernel(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         *map(_pinned, COLAB_PACKAGES)],
-        capture_output=True, text=True,
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            *map(_pinned, COLAB_PACKAGES),
+        ],
+        capture_output=True,
+        text=True,
     )
-    assert install.returncode == 0, f"installing the Colab-like runtime failed:\n{install.stderr[-3000:]}"
+    assert install.returncode == 0, (
+        f"installing the Colab-like runtime failed:\n{install.stderr[-3000:]}"
+    )
     kernel = base / "jupyter" / "kernels" / "colab-like"
     kernel.mkdir(parents=True)
-    (kernel / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Colab-like", "language": "python",
-    }))
+    (kernel / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Colab-like",
+                "language": "python",
+            }
+        )
+    )
     return base
 
 
@@ -108,8 +129,12 @@ def test_the_colab_notebook_runs_in_a_fresh_colab_like_runtime(colab_like_kernel
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     folder = base / "content"  # Colab runs notebooks outside any checkout
     folder.mkdir()
-    client = NotebookClient(notebook, timeout=1800, kernel_name="colab-like",
-                            resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(
+        notebook,
+        timeout=1800,
+        kernel_name="colab-like",
+        resources={"metadata": {"path": str(folder)}},
+    )
     client.execute()
     nbformat.write(notebook, base / f"{CHAPTER}.executed.ipynb")
 
@@ -119,7 +144,8 @@ def test_the_colab_notebook_runs_in_a_fresh_colab_like_runtime(colab_like_kernel
     assert "No module named 'myst_nb'" in lacking.stderr, "the runtime should lack myst-nb"
     shown = [
         output.get("data", {}).get("text/markdown", "")
-        for cell in notebook.cells if "show_markdown" in cell.source
+        for cell in notebook.cells
+        if "show_markdown" in cell.source
         for output in cell.get("outputs", [])
     ]
     assert shown and all(text and "{glue" not in text for text in shown)

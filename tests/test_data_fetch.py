@@ -127,7 +127,9 @@ def server(tmp_path: Path):
     root = tmp_path / "served"
     root.mkdir()
     httpd = FileServer(root)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     yield httpd
     httpd.shutdown()
@@ -147,7 +149,13 @@ def sha256(data: bytes) -> str:
 
 
 def served_remote(
-    server: FileServer, filename: str, content: bytes, *, sha: str | None = "auto", size: int | None = -1, **fields
+    server: FileServer,
+    filename: str,
+    content: bytes,
+    *,
+    sha: str | None = "auto",
+    size: int | None = -1,
+    **fields,
 ) -> RemoteFile:
     """Put ``content`` on the server and describe it with a test-only RemoteFile."""
     (server.root / filename).write_bytes(content)
@@ -171,7 +179,11 @@ def entries(folder: Path) -> list[Path]:
 
 def leftovers(folder: Path) -> list[str]:
     """Temporary files or folders that a failure must never leave behind."""
-    return sorted(path.name for path in entries(folder) if path.name.startswith(".") or path.name.endswith(".part"))
+    return sorted(
+        path.name
+        for path in entries(folder)
+        if path.name.startswith(".") or path.name.endswith(".part")
+    )
 
 
 def closed_port_url(filename: str) -> str:
@@ -235,7 +247,9 @@ def test_size_mismatch_is_a_checksum_error(server, home):
 
 
 def test_unreachable_server_names_url_file_cache_and_mirror_variable(home):
-    remote = RemoteFile("test_offline", "offline.zip", closed_port_url("offline.zip"), "0" * 64, 10, "c", "l")
+    remote = RemoteFile(
+        "test_offline", "offline.zip", closed_port_url("offline.zip"), "0" * 64, 10, "c", "l"
+    )
 
     with pytest.raises(DownloadError) as raised:
         fetch(remote, progress=False, retries=1, timeout=2)
@@ -359,7 +373,9 @@ def test_mirror_file_is_used_in_place_and_not_copied(server, home, mirror):
 
 def test_mirror_variant_is_accepted_with_its_note(server, home, mirror):
     small = CONTENT[:100]
-    variant = MirrorVariant("table-small.csv", sha256(small), len(small), "Only the first 100 bytes.")
+    variant = MirrorVariant(
+        "table-small.csv", sha256(small), len(small), "Only the first 100 bytes."
+    )
     remote = served_remote(server, "table.csv", CONTENT, variants=(variant,))
     (mirror / "table-small.csv").write_bytes(small)
 
@@ -404,7 +420,9 @@ def test_bad_mirror_file_is_skipped_with_a_warning_and_left_untouched(server, ho
     assert (mirror / "table.csv").read_bytes() == b"something else entirely"
 
 
-def test_mirror_file_of_the_right_size_but_wrong_content_raises_when_nothing_else_works(server, home, mirror):
+def test_mirror_file_of_the_right_size_but_wrong_content_raises_when_nothing_else_works(
+    server, home, mirror
+):
     remote = served_remote(server, "table.csv", CONTENT)
     (mirror / "table.csv").write_bytes(CONTENT.replace(b"1", b"2"))
     server.default_mode = "404"
@@ -426,7 +444,9 @@ def test_several_mirror_folders_are_searched_in_order(server, home, tmp_path, mo
     empty.mkdir()
     full.mkdir()
     (full / "table.csv").write_bytes(CONTENT)
-    monkeypatch.setenv("COURSE_DATA_MIRROR", os.pathsep.join([str(missing), str(empty), "", str(full)]))
+    monkeypatch.setenv(
+        "COURSE_DATA_MIRROR", os.pathsep.join([str(missing), str(empty), "", str(full)])
+    )
     remote = served_remote(server, "table.csv", CONTENT)
 
     with pytest.warns(UserWarning, match="does not exist"):
@@ -509,7 +529,9 @@ def test_corrupt_cached_archive_is_deleted(server, home):
 
 def test_truncated_tarball_is_corrupt_and_leaves_no_half_extracted_folder(server, home):
     archive = make_tar_gz({f"bundle/{index}.txt": os.urandom(2000) for index in range(20)})
-    fetched = fetch(served_remote(server, "bundle.tar.gz", archive[: len(archive) // 2]), progress=False)
+    fetched = fetch(
+        served_remote(server, "bundle.tar.gz", archive[: len(archive) // 2]), progress=False
+    )
 
     with pytest.raises(CorruptArchiveError):
         extract(fetched)
@@ -529,7 +551,9 @@ def test_corrupt_mirror_archive_is_left_untouched(server, home, mirror):
 
 
 @pytest.mark.parametrize(
-    "member", ["../escape.txt", "/tmp/absolute.txt", "inner/../../escape.txt"], ids=["parent", "absolute", "nested"]
+    "member",
+    ["../escape.txt", "/tmp/absolute.txt", "inner/../../escape.txt"],
+    ids=["parent", "absolute", "nested"],
 )
 def test_path_traversal_members_are_refused(server, home, member):
     archive = make_tar_gz({"inner/fine.txt": b"fine", member: b"evil"})

@@ -26,7 +26,11 @@ fetch_module = importlib.import_module("course.data.fetch")
 server, home, mirror = shared.server, shared.home, shared.mirror
 FORK = multiprocessing.get_context("fork")
 WORKERS = 4
-MEMBERS = {f"bundle/{split}/{index:03d}.txt": f"{split} review {index}\n".encode() * 20 for split in ("train", "test") for index in range(150)}
+MEMBERS = {
+    f"bundle/{split}/{index:03d}.txt": f"{split} review {index}\n".encode() * 20
+    for split in ("train", "test")
+    for index in range(150)
+}
 
 
 def folder_digest(folder: Path) -> tuple[int, str]:
@@ -56,9 +60,14 @@ def load_worker(remote: RemoteFile, barrier, results, unpack_log: str) -> None:
         results.put(("error", f"{type(error).__name__}: {error}", ""))
 
 
-def run_workers(remote: RemoteFile, log: Path, count: int = WORKERS) -> list[tuple[str, object, str]]:
+def run_workers(
+    remote: RemoteFile, log: Path, count: int = WORKERS
+) -> list[tuple[str, object, str]]:
     barrier, results = FORK.Barrier(count), FORK.Queue()
-    workers = [FORK.Process(target=load_worker, args=(remote, barrier, results, str(log))) for _ in range(count)]
+    workers = [
+        FORK.Process(target=load_worker, args=(remote, barrier, results, str(log)))
+        for _ in range(count)
+    ]
     for worker in workers:
         worker.start()
     outcomes = [results.get(timeout=60) for _ in workers]
@@ -79,10 +88,15 @@ def test_processes_sharing_an_empty_cache_download_and_extract_once(server, home
     assert {outcome[1:] for outcome in outcomes} == {(len(MEMBERS), outcomes[0][2])}
     assert len(server.requests) == 1
     assert len(log.read_text().split()) == 1
-    assert sorted(path.name for path in home.iterdir() if path.name != ".locks") == ["bundle", "bundle.tar.gz"]
+    assert sorted(path.name for path in home.iterdir() if path.name != ".locks") == [
+        "bundle",
+        "bundle.tar.gz",
+    ]
 
 
-def test_processes_sharing_an_empty_cache_extract_a_mirror_archive_once(server, home, mirror, tmp_path):
+def test_processes_sharing_an_empty_cache_extract_a_mirror_archive_once(
+    server, home, mirror, tmp_path
+):
     archive = make_tar_gz(MEMBERS)
     remote = served_remote(server, "bundle.tar.gz", archive)
     (mirror / "bundle.tar.gz").write_bytes(archive)
@@ -117,7 +131,9 @@ def test_a_stale_extraction_is_replaced_once_while_others_wait(server, home, tmp
 
 
 def stale_names(home: Path) -> list[str]:
-    return sorted(path.name for path in home.iterdir() if path.name.endswith((".part", ".extracting")))
+    return sorted(
+        path.name for path in home.iterdir() if path.name.endswith((".part", ".extracting"))
+    )
 
 
 def fetch_forever(remote: RemoteFile) -> None:

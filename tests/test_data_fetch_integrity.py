@@ -23,7 +23,11 @@ from course.data.fetch import MARKER_FILENAME
 fetch_module = importlib.import_module("course.data.fetch")
 # The fixtures of test_data_fetch (a local HTTP server, an isolated data home, a mirror).
 server, home, mirror = shared.server, shared.home, shared.mirror
-MEMBERS = {f"bundle/{split}/{index}.txt": f"{split} {index}\n".encode() * 10 for split in ("train", "test") for index in range(5)}
+MEMBERS = {
+    f"bundle/{split}/{index}.txt": f"{split} {index}\n".encode() * 10
+    for split in ("train", "test")
+    for index in range(5)
+}
 
 
 def tar_bytes(members: dict[str, bytes]) -> bytes:
@@ -91,7 +95,9 @@ def test_expect_files_checks_a_count(server, home):
     folder = extract(fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False))
 
     assert len(fetch_module.expect_files(folder / "bundle" / "test", "*.txt", 5)) == 5
-    with pytest.raises(fetch_module.IncompleteExtractionError, match=r"5 files match \*\.txt, 12,500 expected"):
+    with pytest.raises(
+        fetch_module.IncompleteExtractionError, match=r"5 files match \*\.txt, 12,500 expected"
+    ):
         fetch_module.expect_files(folder / "bundle" / "test", "*.txt", 12_500)
 
 
@@ -114,8 +120,11 @@ def test_a_cache_hit_is_hashed_once_per_size_and_mtime(server, home, monkeypatch
     fetch(remote, progress=False)
     hashed = []
     real = fetch_module._sha256_cached.__wrapped__
-    monkeypatch.setattr(fetch_module, "_sha256_cached", fetch_module.functools.lru_cache(maxsize=8)(
-        lambda *key: hashed.append(key) or real(*key)))
+    monkeypatch.setattr(
+        fetch_module,
+        "_sha256_cached",
+        fetch_module.functools.lru_cache(maxsize=8)(lambda *key: hashed.append(key) or real(*key)),
+    )
 
     for _ in range(3):
         assert fetch(remote, progress=False).source == "cache"
@@ -201,7 +210,9 @@ def test_explicit_limits_can_allow_a_large_archive(server, home):
 # ---------------------------------------------------------------- mirrors (5)
 
 
-def test_a_bad_copy_in_the_first_mirror_does_not_hide_a_good_one_in_the_second(server, home, tmp_path, monkeypatch):
+def test_a_bad_copy_in_the_first_mirror_does_not_hide_a_good_one_in_the_second(
+    server, home, tmp_path, monkeypatch
+):
     bad, good = tmp_path / "bad", tmp_path / "good"
     bad.mkdir()
     good.mkdir()

@@ -8,7 +8,9 @@ from course.plots import history_dict, plot_bars, plot_history
 
 
 def test_plot_history_draws_training_and_validation():
-    figure = plot_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.7]}, title="t")
+    figure = plot_history(
+        {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.7]}, title="t"
+    )
     assert [axis.get_title() for axis in figure.axes] == ["loss", "accuracy"]
     assert len(figure.axes[0].lines) == 2 and len(figure.axes[1].lines) == 1
 
@@ -63,7 +65,9 @@ def test_plot_embedding_tsne_labels_every_word_and_draws_a_colour_bar():
     figure = plot_embedding_tsne(words, vectors, perplexity=5, title="map")
     assert [text.get_text() for text in figure.axes[0].texts] == words
     assert figure.axes[0].get_title() == "map" and len(figure.axes) == 1
-    coloured = plot_embedding_tsne(words, vectors, colors=np.linspace(-1, 1, 20), color_label="score", perplexity=5)
+    coloured = plot_embedding_tsne(
+        words, vectors, colors=np.linspace(-1, 1, 20), color_label="score", perplexity=5
+    )
     assert len(coloured.axes) == 2 and coloured.axes[1].get_ylabel() == "score"
 
 

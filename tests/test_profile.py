@@ -1,7 +1,14 @@
 import numpy as np
 import pytest
 
-from course.profile import DEFAULT_PROFILE, PROFILE_ENV, Profile, get_profile, seed_everything, setup
+from course.profile import (
+    DEFAULT_PROFILE,
+    PROFILE_ENV,
+    Profile,
+    get_profile,
+    seed_everything,
+    setup,
+)
 
 
 def test_default_profile_is_full(monkeypatch):
@@ -28,7 +35,9 @@ def test_profile_is_read_once_per_process(monkeypatch):
 
 def test_unknown_profile_says_what_to_do(monkeypatch):
     monkeypatch.setenv(PROFILE_ENV, "quick")
-    with pytest.raises(ValueError, match=r"Unknown run profile 'quick'.*COURSE_PROFILE.*fast, full"):
+    with pytest.raises(
+        ValueError, match=r"Unknown run profile 'quick'.*COURSE_PROFILE.*fast, full"
+    ):
         get_profile()
 
 

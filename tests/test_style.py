@@ -19,8 +19,9 @@ MEDIAN_LINES, MAX_LINES, MAX_LINE_LENGTH = 8, 25, 99
 
 
 def ruff(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", *arguments], cwd=ROOT,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *arguments], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 def test_package_and_tests_pass_ruff():
@@ -69,7 +70,9 @@ def test_chapter_code_cells_are_short(source):
     assert statistics.median(lengths) <= MEDIAN_LINES, f"median cell {statistics.median(lengths)}"
     long_cells = [cell.splitlines()[0] for cell, n in zip(cells, lengths) if n > MAX_LINES]
     assert not long_cells, f"cells over {MAX_LINES} lines start with: {long_cells}"
-    long_lines = [line for cell in cells for line in cell.splitlines() if len(line) > MAX_LINE_LENGTH]
+    long_lines = [
+        line for cell in cells for line in cell.splitlines() if len(line) > MAX_LINE_LENGTH
+    ]
     assert not long_lines, long_lines[:3]
 
 
@@ -83,8 +86,10 @@ def cell_statistics() -> str:
     rows = []
     for source in chapter_sources():
         lengths = [len(cell.strip().splitlines()) for cell in visible_code_cells(source)]
-        rows.append(f"{source.stem}: {len(lengths)} cells, median {statistics.median(lengths)}, "
-                    f"largest {max(lengths)}")
+        rows.append(
+            f"{source.stem}: {len(lengths)} cells, median {statistics.median(lengths)}, "
+            f"largest {max(lengths)}"
+        )
     return "\n".join(rows)
 
 
