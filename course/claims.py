@@ -39,9 +39,10 @@ import os
 import platform
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,17 @@ from course.profile import Profile, get_profile
 RESULTS_DIR_ENV = "COURSE_RESULTS_DIR"
 DECLARATIONS_DIR = Path(__file__).resolve().parent / "chapter_claims"
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_DECLARATION_KEYS = {"what", "fast", "full", "fmt", "unit", "reference", "range", "headline", "data"}
+_DECLARATION_KEYS = {
+    "what",
+    "fast",
+    "full",
+    "fmt",
+    "unit",
+    "reference",
+    "range",
+    "headline",
+    "data",
+}
 
 
 class ClaimOutOfBandError(ValueError):
@@ -77,7 +88,7 @@ class ClaimedText(str):
 
     verdict: str
 
-    def __new__(cls, text: str, *, verdict: str) -> "ClaimedText":
+    def __new__(cls, text: str, *, verdict: str) -> ClaimedText:
         instance = super().__new__(cls, text)
         instance.verdict = verdict
         return instance
@@ -105,7 +116,7 @@ class Band:
             raise ValueError(f"Band low end {self.low} is above its high end {self.high}.")
 
     @classmethod
-    def of(cls, value: "Band | tuple[float | None, float | None]") -> "Band":
+    def of(cls, value: Band | tuple[float | None, float | None]) -> Band:
         """Accept a Band or a ``(low, high)`` tuple.
 
         Example:
@@ -189,15 +200,15 @@ _LOADED_FILES: set[str] = set()
 def declare(
     name: str,
     *,
-    fast: "Band | tuple[float | None, float | None]",
-    full: "Band | tuple[float | None, float | None]",
+    fast: Band | tuple[float | None, float | None],
+    full: Band | tuple[float | None, float | None],
     what: str = "",
     fmt: str = ".3f",
     unit: str = "",
     reference: str = "",
-    value_range: "tuple[float | None, float | None] | None" = None,
+    value_range: tuple[float | None, float | None] | None = None,
     headline: bool = False,
-    data: "Iterable[str] | str" = (),
+    data: Iterable[str] | str = (),
 ) -> Declaration:
     """Declare a claim in code (chapters use their YAML file; tests use this).
 
@@ -373,7 +384,7 @@ def claim(
     profile: Profile | None = None,
     record: bool = True,
     glue: bool = True,
-) -> "ClaimedText":
+) -> ClaimedText:
     """Check a measured number against its declared band, record it, glue it; return its text.
 
     Args:
@@ -441,8 +452,9 @@ def claim(
         glue_text(name, text)
     if not within:
         raise ClaimOutOfBandError(
-            f"{name} = {number:{declared.fmt}}{declared.unit} is outside its {profile.name}-profile "
-            f"band {band}. The prose would state a number the code no longer supports: "
+            f"{name} = {number:{declared.fmt}}{declared.unit} is outside its "
+            f"{profile.name}-profile band {band}. "
+            "The prose would state a number the code no longer supports: "
             "look at what changed (data, profile sizes, model, seed) before moving the band."
         )
     verdict = f"{name} = {text}: in its {profile.name}-profile band {band.format(declared.fmt)}"
@@ -554,7 +566,10 @@ def append_record(entry: dict[str, Any], *, profile: str) -> Path:
     """
     path = record_path(profile)
     path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **entry}
+    entry = {
+        "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        **entry,
+    }
     line = json.dumps(entry, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     with path.open("a", encoding="utf-8") as record_file:
         record_file.write(line)  # one write per line: concurrent runs never interleave halves

@@ -61,7 +61,9 @@ GATED = ("exercise-start", "exercise-end", "solution-start", "solution-end")
 # MyST left in Markdown that Colab would show as raw text: roles and directives.
 MYST_LEFTOVER = re.compile(r"\{[a-z][a-z:-]*\}`|^\s*`{3,}\{|^\s*:{3,}\{", re.MULTILINE)
 
-_DIRECTIVE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z][a-z:-]*)\}(?P<argument>.*)$")
+_DIRECTIVE_OPEN = re.compile(
+    r"^(?P<indent> *)(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z][a-z:-]*)\}(?P<argument>.*)$"
+)
 _ROLE = re.compile(r"\{(?P<name>[a-z][a-z:-]*)\}`(?P<content>[^`]*)`")
 _LABEL_LINE = re.compile(r"^\((?P<label>[A-Za-z0-9_-]+)\)=\s*$", re.MULTILINE)
 _CHECK_CALL = re.compile(r"\bcheck\(\s*(?P<id>[\"'][^\"']+[\"'])\s*,\s*(?P<answer>[^)]*)\)")
@@ -89,7 +91,9 @@ def published_url(root: Path = ROOT) -> str:
     config = book_config(root)
     base = (config.get("html") or {}).get("baseurl") or ""
     if not base:
-        owner, _, name = config["repository"]["url"].removeprefix("https://github.com/").partition("/")
+        owner, _, name = (
+            config["repository"]["url"].removeprefix("https://github.com/").partition("/")
+        )
         base = f"https://{owner}.github.io/{name}/"
     return base if base.endswith("/") else base + "/"
 
@@ -160,7 +164,9 @@ def _role_text(content: str) -> tuple[str, str]:
 
 
 def convert_roles(markdown: str, links: _Links) -> str:
-    """Replace MyST roles with plain Markdown; glue roles are left for :func:`course.claims.glued_markdown`.
+    """Replace MyST roles with plain Markdown.
+
+    Glue roles are left for :func:`course.claims.glued_markdown`.
 
     Example:
         >>> convert_roles("see {ref}`the data <imdb-data>` and {math}`x^2`", _Links("https://b/"))
@@ -185,7 +191,9 @@ def convert_roles(markdown: str, links: _Links) -> str:
         if name in ("term", "abbr", "sub", "sup", "emphasis", "strong"):
             text, _ = _role_text(content)
             return {"emphasis": f"*{text}*", "strong": f"**{text}**"}.get(name, text)
-        raise ValueError(f"The MyST role {{{name}}} has no Colab rendering; add one to course.colab.")
+        raise ValueError(
+            f"The MyST role {{{name}}} has no Colab rendering; add one to course.colab."
+        )
 
     return _ROLE.sub(replace, markdown)
 
@@ -438,13 +446,19 @@ def to_notebook(source: Path, *, student: bool = False, root: Path = ROOT) -> An
                 in_solution = False
                 cells.append(_starter_cell(solution_code, solution_label))
                 if not student:
-                    cells.append(nbformat.v4.new_markdown_cell(_details(solution_markdown, solution_code)))
+                    cells.append(
+                        nbformat.v4.new_markdown_cell(_details(solution_markdown, solution_code))
+                    )
     if in_exercise or in_solution:
         raise ValueError(f"{source.name}: an exercise or solution is not closed.")
     cells = _join_exercise_headings(cells)
 
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.metadata["accelerator"] = "GPU"
     notebook.metadata["colab"] = {"provenance": [], "gpuType": "T4"}
     return notebook

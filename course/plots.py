@@ -11,7 +11,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -35,7 +36,7 @@ def history_dict(history: Any) -> dict[str, list[float]]:
 
 def plot_history(
     history: Any, metrics: Sequence[str] | None = None, title: str = ""
-) -> "matplotlib.figure.Figure":
+) -> matplotlib.figure.Figure:
     """Learning curves: one panel per metric, training and validation together.
 
     Args:
@@ -77,7 +78,7 @@ def plot_bars(
     baseline: float | None = None,
     baseline_label: str = "baseline",
     title: str = "",
-) -> "matplotlib.figure.Figure":
+) -> matplotlib.figure.Figure:
     """A bar chart to compare models, with an optional horizontal baseline.
 
     Example:
@@ -125,7 +126,9 @@ def tsne_2d(vectors: Any, *, perplexity: float = 30.0, seed: int = 1337) -> Any:
             f"perplexity must be positive and below the number of points ({matrix.shape[0]}), "
             f"got {perplexity}."
         )
-    tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed)
+    tsne = TSNE(
+        n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed
+    )
     return tsne.fit_transform(matrix)
 
 
@@ -139,7 +142,7 @@ def plot_embedding_tsne(
     seed: int = 1337,
     title: str = "",
     fontsize: float = 7.0,
-) -> "matplotlib.figure.Figure":
+) -> matplotlib.figure.Figure:
     """A labelled t-SNE map of word vectors: similar vectors land close together.
 
     Args:
@@ -156,7 +159,8 @@ def plot_embedding_tsne(
     Example:
         >>> import numpy as np
         >>> words = [f"w{i}" for i in range(12)]
-        >>> figure = plot_embedding_tsne(words, np.random.default_rng(0).normal(size=(12, 4)), perplexity=4)
+        >>> vectors = np.random.default_rng(0).normal(size=(12, 4))
+        >>> figure = plot_embedding_tsne(words, vectors, perplexity=4)
         >>> len(figure.axes[0].texts)
         12
     """
@@ -166,7 +170,8 @@ def plot_embedding_tsne(
     matrix = np.asarray(vectors)
     if matrix.ndim != 2 or matrix.shape[0] != len(labels):
         raise ValueError(
-            f"Expected one vector per word ({len(labels)} words), got an array of shape {matrix.shape}."
+            f"Expected one vector per word ({len(labels)} words), "
+            f"got an array of shape {matrix.shape}."
         )
     if colors is not None and len(colors) != len(labels):
         raise ValueError(f"Got {len(colors)} colours for {len(labels)} words.")
@@ -177,10 +182,14 @@ def plot_embedding_tsne(
     else:
         values = np.asarray(colors, dtype=float)
         limit = float(np.quantile(np.abs(values), 0.9)) or float(np.abs(values).max()) or 1.0
-        scatter = axis.scatter(points[:, 0], points[:, 1], s=8, c=values, cmap="coolwarm_r", vmin=-limit, vmax=limit)
+        scatter = axis.scatter(
+            points[:, 0], points[:, 1], s=8, c=values, cmap="coolwarm_r", vmin=-limit, vmax=limit
+        )
         figure.colorbar(scatter, ax=axis, label=color_label, shrink=0.8)
     for (x, y), label in zip(points, labels):
-        axis.annotate(label, (x, y), fontsize=fontsize, alpha=0.8, xytext=(2, 2), textcoords="offset points")
+        axis.annotate(
+            label, (x, y), fontsize=fontsize, alpha=0.8, xytext=(2, 2), textcoords="offset points"
+        )
     axis.set_xticks([])
     axis.set_yticks([])
     if title:

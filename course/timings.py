@@ -44,7 +44,9 @@ def record_timing(chapter: str, seconds: float, *, profile: str, method: str) ->
     """Append one chapter's execution time to its profile's timings record.
 
     Example:
-        >>> record_timing("01_text_vectorization", 31.2, profile="fast", method="book")  # doctest: +SKIP
+        >>> record_timing(
+        ...     "01_text_vectorization", 31.2, profile="fast", method="book"
+        ... )  # doctest: +SKIP
     """
     from course.claims import run_environment
 

@@ -1,4 +1,5 @@
-"""Errors a reader can act on: unwritable caches, full disks, dead URLs, wrong arguments, slow servers.
+"""Errors a reader can act on: unwritable caches, full disks, dead URLs, wrong arguments,
+slow servers.
 
 The tests run as root, where permission bits stop nothing, so a read-only
 file system is simulated at the ``os`` level: every call that would create,
@@ -55,7 +56,9 @@ def read_only(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 # ------------------------------------------------------- caches and disks (7)
 
 
-def test_a_read_only_cache_with_a_complete_extraction_still_serves_the_data(server, home, monkeypatch):
+def test_a_read_only_cache_with_a_complete_extraction_still_serves_the_data(
+    server, home, monkeypatch
+):
     remote = served_remote(server, "bundle.tar.gz", make_tar_gz(MEMBERS))
     folder = extract(fetch(remote, progress=False))
     server.default_mode = "404"
@@ -101,9 +104,15 @@ def test_a_data_home_that_is_a_file_is_a_clear_error(tmp_path, monkeypatch):
     assert f"{not_a_folder} is a file, not a folder" in message and "COURSE_DATA_HOME" in message
 
 
-def test_a_full_disk_during_a_download_is_a_clear_error_and_leaves_nothing(server, home, monkeypatch):
+def test_a_full_disk_during_a_download_is_a_clear_error_and_leaves_nothing(
+    server, home, monkeypatch
+):
     remote = served_remote(server, "table.csv", CONTENT)
-    monkeypatch.setattr(os, "write", lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+    monkeypatch.setattr(
+        os,
+        "write",
+        lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")),
+    )
 
     with pytest.raises(DataError) as raised:
         fetch(remote, progress=False)
@@ -113,7 +122,9 @@ def test_a_full_disk_during_a_download_is_a_clear_error_and_leaves_nothing(serve
     assert [path.name for path in home.iterdir() if path.name != ".locks"] == []
 
 
-def test_a_full_disk_during_extraction_is_a_clear_error_and_leaves_nothing(server, home, monkeypatch):
+def test_a_full_disk_during_extraction_is_a_clear_error_and_leaves_nothing(
+    server, home, monkeypatch
+):
     fetched = fetch(served_remote(server, "bundle.tar.gz", make_tar_gz(MEMBERS)), progress=False)
 
     def full(*args, **kwargs):
@@ -125,7 +136,9 @@ def test_a_full_disk_during_extraction_is_a_clear_error_and_leaves_nothing(serve
 
     message = str(raised.value)
     assert "No space left" in message and "COURSE_DATA_HOME" in message
-    assert sorted(path.name for path in home.iterdir() if path.name != ".locks") == ["bundle.tar.gz"]
+    assert sorted(path.name for path in home.iterdir() if path.name != ".locks") == [
+        "bundle.tar.gz"
+    ]
 
 
 # ---------------------------------------------------------------- messages (8)
@@ -136,7 +149,9 @@ def fresh_mirror_warnings(monkeypatch):
     monkeypatch.setattr(fetch_module, "_WARNED_MISSING_MIRRORS", set(), raising=False)
 
 
-def test_a_missing_mirror_folder_is_reported_once_and_not_called_searched(server, home, tmp_path, monkeypatch):
+def test_a_missing_mirror_folder_is_reported_once_and_not_called_searched(
+    server, home, tmp_path, monkeypatch
+):
     missing = tmp_path / "no-such-mirror"
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(missing))
     remote = served_remote(server, "table.csv", CONTENT)
@@ -145,7 +160,9 @@ def test_a_missing_mirror_folder_is_reported_once_and_not_called_searched(server
     with pytest.warns(UserWarning, match=f"{missing} does not exist"):
         with pytest.raises(DownloadError) as raised:
             fetch(remote, progress=False)
-    assert "does not exist" in str(raised.value) and f"folders in COURSE_DATA_MIRROR ({missing})" not in str(raised.value)
+    assert "does not exist" in str(
+        raised.value
+    ) and f"folders in COURSE_DATA_MIRROR ({missing})" not in str(raised.value)
 
     import warnings
 
@@ -200,16 +217,40 @@ def test_a_redirect_loop_says_the_url_is_broken(server, home):
 @pytest.mark.parametrize(
     ("arguments", "error", "message"),
     [
-        ((Path("imdb"),), TypeError, "fetch() takes a dataset name or a RemoteFile, not PosixPath('imdb')"),
+        (
+            (Path("imdb"),),
+            TypeError,
+            "fetch() takes a dataset name or a RemoteFile, not PosixPath('imdb')",
+        ),
         ((42,), TypeError, "fetch() takes a dataset name or a RemoteFile, not int"),
         (("imdb", {"retries": -1}), ValueError, "retries must be a whole number >= 0, not -1"),
         (("imdb", {"retries": 1.5}), TypeError, "retries must be a whole number >= 0, not 1.5"),
-        (("imdb", {"timeout": 0}), ValueError, "timeout must be a positive number of seconds, not 0"),
-        (("imdb", {"timeout": "30"}), TypeError, "timeout must be a positive number of seconds, not '30'"),
-        (("imdb", {"deadline": -5}), ValueError, "deadline must be a positive number of seconds, not -5"),
-        (("imdb", {"data_home": 3}), TypeError, "data_home must be a folder path or None, not int"),
+        (
+            ("imdb", {"timeout": 0}),
+            ValueError,
+            "timeout must be a positive number of seconds, not 0",
+        ),
+        (
+            ("imdb", {"timeout": "30"}),
+            TypeError,
+            "timeout must be a positive number of seconds, not '30'",
+        ),
+        (
+            ("imdb", {"deadline": -5}),
+            ValueError,
+            "deadline must be a positive number of seconds, not -5",
+        ),
+        (
+            ("imdb", {"data_home": 3}),
+            TypeError,
+            "data_home must be a folder path or None, not int",
+        ),
         (("imdb", {"progress": "yes"}), TypeError, "progress must be True or False, not 'yes'"),
-        (("imdb", {"accept_variants": None}), TypeError, "accept_variants must be True or False, not None"),
+        (
+            ("imdb", {"accept_variants": None}),
+            TypeError,
+            "accept_variants must be True or False, not None",
+        ),
     ],
 )
 def test_fetch_arguments_are_checked(home, arguments, error, message):
@@ -225,9 +266,13 @@ def test_fetch_arguments_are_checked(home, arguments, error, message):
 # ------------------------------------------------------------------ limits (10)
 
 
-def test_a_trickling_server_hits_the_total_deadline_from_the_environment(server, home, monkeypatch):
+def test_a_trickling_server_hits_the_total_deadline_from_the_environment(
+    server, home, monkeypatch
+):
     remote = served_remote(server, "table.csv", CONTENT)
-    server.default_mode = "trickle"  # ten bytes every 20 ms: each read is quick, the whole takes 11 s
+    server.default_mode = (
+        "trickle"  # ten bytes every 20 ms: each read is quick, the whole takes 11 s
+    )
     monkeypatch.setenv("COURSE_DATA_DEADLINE", "0.5")
 
     with pytest.raises(DownloadError, match=r"COURSE_DATA_DEADLINE"):

@@ -39,7 +39,14 @@ ACTION_VERSIONS = {
 def check_workflow_schema(*paths: Path) -> subprocess.CompletedProcess[str]:
     """Run check-jsonschema on ``paths`` against GitHub's workflow schema (offline)."""
     return subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, paths),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -63,10 +70,15 @@ def run_scripts(workflow: dict) -> str:
 
 
 def environment_names(workflow: dict) -> set[str]:
-    """Every variable set in an ``env:`` block, at any level, or written to $GITHUB_ENV by a script."""
+    """Every variable set in an ``env:`` block, at any level, or written to $GITHUB_ENV by a
+    script."""
     blocks = [workflow, *workflow["jobs"].values(), *steps(workflow)]
     names = {name for block in blocks for name in block.get("env", {})}
-    return names | {line.split("=")[0].split()[-1].strip("'\"") for line in run_scripts(workflow).splitlines() if "GITHUB_ENV" in line}
+    return names | {
+        line.split("=")[0].split()[-1].strip("'\"")
+        for line in run_scripts(workflow).splitlines()
+        if "GITHUB_ENV" in line
+    }
 
 
 def action_steps(workflow: dict, action: str) -> list[dict]:
@@ -90,7 +102,9 @@ jobs:
 BROKEN_WORKFLOWS = {
     "job without runs-on": A_VALID_WORKFLOW.replace("    runs-on: ubuntu-latest\n", ""),
     "misspelt steps key": A_VALID_WORKFLOW.replace("    steps:\n", "    step:\n"),
-    "timeout that is not a number": A_VALID_WORKFLOW.replace("timeout-minutes: 5", "timeout-minutes: [5]"),
+    "timeout that is not a number": A_VALID_WORKFLOW.replace(
+        "timeout-minutes: 5", "timeout-minutes: [5]"
+    ),
     "unknown trigger": A_VALID_WORKFLOW.replace("on: [push]", "on: [pushed]"),
 }
 
@@ -99,11 +113,14 @@ BROKEN_WORKFLOWS = {
 def test_workflow_is_valid_by_the_github_workflow_schema(path):
     assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
     result = check_workflow_schema(path)
-    assert result.returncode == 0, f"{path.name} is not a valid workflow:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"{path.name} is not a valid workflow:\n{result.stdout}\n{result.stderr}"
+    )
 
 
 def test_the_schema_check_accepts_a_minimal_valid_workflow(tmp_path):
-    """The control for the test below: the broken workflows differ from this one in one place each."""
+    """The control for the test below: the broken workflows differ from this one in one place
+    each."""
     path = tmp_path / "valid.yml"
     path.write_text(A_VALID_WORKFLOW)
     result = check_workflow_schema(path)
@@ -115,7 +132,9 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path, defect):
     path = tmp_path / "broken.yml"
     path.write_text(BROKEN_WORKFLOWS[defect])
     result = check_workflow_schema(path)
-    assert result.returncode == 1, f"a workflow with a {defect} passed:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 1, (
+        f"a workflow with a {defect} passed:\n{result.stdout}\n{result.stderr}"
+    )
     assert "broken.yml" in result.stdout + result.stderr  # a validation error, not a crash
 
 
@@ -130,7 +149,9 @@ def test_workflow_uses_current_action_versions(path):
     for uses in used:
         action, _, version = uses.partition("@")
         assert action in ACTION_VERSIONS, f"{path.name}: unexpected action {uses}"
-        assert version == ACTION_VERSIONS[action], f"{path.name}: {uses}, expected @{ACTION_VERSIONS[action]}"
+        assert version == ACTION_VERSIONS[action], (
+            f"{path.name}: {uses}, expected @{ACTION_VERSIONS[action]}"
+        )
 
 
 @pytest.mark.parametrize("path", [CI, GPU], ids=lambda path: path.name)
@@ -138,13 +159,17 @@ def test_workflow_has_timeouts_and_a_concurrency_group(path):
     workflow = load(path)
     assert workflow.get("concurrency", {}).get("group"), f"{path.name}: no concurrency group"
     for name, job in workflow["jobs"].items():
-        assert isinstance(job.get("timeout-minutes"), int), f"{path.name}: job {name} has no timeout-minutes"
+        assert isinstance(job.get("timeout-minutes"), int), (
+            f"{path.name}: job {name} has no timeout-minutes"
+        )
 
 
 @pytest.mark.parametrize("path", [CI, GPU], ids=lambda path: path.name)
 def test_workflow_runs_python_3_11_and_only_reads_the_repository(path):
     workflow = load(path)
-    assert [step["with"]["python-version"] for step in action_steps(workflow, "actions/setup-python")] == ["3.11"]
+    assert [
+        step["with"]["python-version"] for step in action_steps(workflow, "actions/setup-python")
+    ] == ["3.11"]
     assert workflow.get("permissions") == {"contents": "read"}
 
 
@@ -173,14 +198,19 @@ def test_ci_caches_the_download_folder_by_the_registry_hash():
     (cache,) = action_steps(workflow, "actions/cache")
     assert "hashFiles('course/data/registry.py')" in cache["with"]["key"]
     data_home = job["env"]["COURSE_DATA_HOME"]
-    assert data_home == "${{ github.workspace }}/" + cache["with"]["path"], "the cache must hold COURSE_DATA_HOME"
+    assert data_home == "${{ github.workspace }}/" + cache["with"]["path"], (
+        "the cache must hold COURSE_DATA_HOME"
+    )
     # The cache step comes before the step that fills it.
     names = [step.get("uses", step.get("run", "")) for step in job["steps"]]
     assert names.index(cache["uses"]) < names.index("bash .ci/run")
 
 
 def test_ci_leaves_downloads_on():
-    """On GitHub there is a network: COURSE_DATA_OFFLINE must not be set (any non-empty value, "0" too, is offline)."""
+    """On GitHub there is a network: COURSE_DATA_OFFLINE must not be set.
+
+    Any non-empty value, "0" too, is offline.
+    """
     workflow = load(CI)
     assert "COURSE_DATA_HOME" in environment_names(workflow)  # the helper sees env blocks
     assert "COURSE_DATA_OFFLINE" not in environment_names(workflow)
@@ -224,7 +254,9 @@ def test_gpu_workflow_installs_the_gpu_tensorflow_build():
 def test_gpu_workflow_keeps_the_data_on_the_runner():
     workflow = load(GPU)
     assert "COURSE_DATA_HOME" in environment_names(workflow)
-    assert not action_steps(workflow, "actions/cache"), "a persistent runner keeps its data folder itself"
+    assert not action_steps(workflow, "actions/cache"), (
+        "a persistent runner keeps its data folder itself"
+    )
     assert "COURSE_DATA_OFFLINE" not in environment_names(workflow)
     assert "COURSE_DATA_OFFLINE" not in run_scripts(workflow)
 
@@ -244,11 +276,17 @@ def test_gpu_workflow_uploads_the_four_artifacts_after_the_runs():
     (job,) = workflow["jobs"].values()
     uploads = action_steps(workflow, "actions/upload-artifact")
     paths = {step["with"]["path"]: step for step in uploads}
-    for path in ["results/full.jsonl", "results/timings-full.jsonl", "_build/html", "_build/colab"]:
+    for path in [
+        "results/full.jsonl",
+        "results/timings-full.jsonl",
+        "_build/html",
+        "_build/colab",
+    ]:
         assert path in paths, f"{path} is not uploaded"
     names = [step["with"]["name"] for step in uploads]
     assert len(set(names)) == len(names), "artifact names must differ"
-    # The book and the Colab notebooks only from a build that passed; the results even from a failed one.
+    # The book and the Colab notebooks only from a build that passed; the results even from a
+    # failed one.
     for path in ["_build/html", "_build/colab"]:
         assert "if" not in paths[path] and paths[path]["with"]["if-no-files-found"] == "error"
     last_run = max(index for index, step in enumerate(job["steps"]) if "run" in step)

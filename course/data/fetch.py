@@ -99,7 +99,9 @@ Source = Literal["cache", "mirror", "download"]
 _PROCESS_START = time.time()  # temporary files older than this belong to an earlier run
 _READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-_TEMPORARY = re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.(?:part|extracting|replaced)$")
+_TEMPORARY = re.compile(
+    r"^\.(?P<base>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.(?:part|extracting|replaced)$"
+)
 _WARNED_MISSING_MIRRORS: set[Path] = set()
 
 
@@ -219,7 +221,8 @@ def data_home(path: str | os.PathLike[str] | None = None) -> Path:
         home.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise CacheError(
-            f"The data folder {home} ({_home_origin(path)}) cannot be created: part of its path is a file. "
+            f"The data folder {home} ({_home_origin(path)}) cannot be created: "
+            "part of its path is a file. "
             f"Set {DATA_HOME_ENV} to a folder."
         ) from None
     except OSError as error:
@@ -247,7 +250,8 @@ def mirror_dirs() -> list[Path]:
         elif folder not in _WARNED_MISSING_MIRRORS:
             _WARNED_MISSING_MIRRORS.add(folder)
             warnings.warn(
-                f"The mirror folder {folder} does not exist; it is named in {MIRROR_ENV} and was skipped.",
+                f"The mirror folder {folder} does not exist; "
+                f"it is named in {MIRROR_ENV} and was skipped.",
                 MissingMirrorWarning,
                 stacklevel=2,
             )
@@ -321,7 +325,9 @@ def fetch(
         >>> fetched.path.name, fetched.source  # doctest: +SKIP
         ('aclImdb_v1.tar.gz', 'mirror')
     """
-    _check_fetch_arguments(remote, data_home, progress, retries, timeout, deadline, accept_variants)
+    _check_fetch_arguments(
+        remote, data_home, progress, retries, timeout, deadline, accept_variants
+    )
     remote = lookup(remote)
     home = _data_home(data_home)
     limit = _deadline(deadline)
@@ -335,7 +341,9 @@ def fetch(
         if mirrored is not None:
             return mirrored
         try:
-            return _download(remote, home, progress=progress, retries=retries, timeout=timeout, deadline=limit)
+            return _download(
+                remote, home, progress=progress, retries=retries, timeout=timeout, deadline=limit
+            )
         except DownloadError as error:
             if bad_copies:
                 raise ChecksumError(_only_bad_copies_message(remote, bad_copies, error)) from error
@@ -404,7 +412,9 @@ def _deadline(seconds: float | None) -> _Deadline:
         try:
             seconds = _check_seconds(DEADLINE_ENV, float(text))
         except ValueError:
-            raise ValueError(f"{DEADLINE_ENV} must be a positive number of seconds, not {text!r}") from None
+            raise ValueError(
+                f"{DEADLINE_ENV} must be a positive number of seconds, not {text!r}"
+            ) from None
         origin = f"set by {DEADLINE_ENV}; raise it to allow slower downloads"
     else:
         seconds = DEFAULT_DEADLINE_SECONDS
@@ -439,7 +449,10 @@ def _acquire_lock(home: Path, name: str) -> filelock.FileLock | None:
         try:
             lock.acquire(timeout=0)
         except filelock.Timeout:
-            print(f"Waiting for another process to finish fetching {name} (lock file {path}) ...", file=sys.stderr)
+            print(
+                f"Waiting for another process to finish fetching {name} (lock file {path}) ...",
+                file=sys.stderr,
+            )
             lock.acquire()
     except OSError as error:
         if error.errno in _READ_ONLY_ERRNOS:
@@ -456,7 +469,8 @@ def _temporary_bases(remote: RemoteFile) -> set[str]:
 
 
 def _remove_stale(home: Path, bases: Iterable[str]) -> None:
-    """Delete ``.part``, ``.extracting`` and ``.replaced`` leftovers of ``bases`` whose run is over.
+    """Delete ``.part``, ``.extracting`` and ``.replaced`` leftovers of ``bases`` whose run is
+    over.
 
     Call only while holding the dataset's lock: no live fetch of the dataset
     can then be writing them.
@@ -538,11 +552,16 @@ class _Candidate(NamedTuple):
     variant: MirrorVariant | None
 
 
-def _find_in_mirrors(remote: RemoteFile, *, accept_variants: bool) -> tuple[FetchedFile | None, list[str]]:
+def _find_in_mirrors(
+    remote: RemoteFile, *, accept_variants: bool
+) -> tuple[FetchedFile | None, list[str]]:
     """The first good mirror copy, and a description of every bad copy skipped on the way."""
     candidates = [
         _Candidate(remote.filename, remote.sha256, remote.size, None),
-        *(_Candidate(variant.filename, variant.sha256, variant.size, variant) for variant in remote.variants),
+        *(
+            _Candidate(variant.filename, variant.sha256, variant.size, variant)
+            for variant in remote.variants
+        ),
     ]
     bad_copies = []
     for folder in mirror_dirs():
@@ -550,11 +569,15 @@ def _find_in_mirrors(remote: RemoteFile, *, accept_variants: bool) -> tuple[Fetc
             path = folder / filename
             if not path.is_file():
                 continue
-            match = _identify(path, [candidate for candidate in candidates if candidate.filename == filename])
+            match = _identify(
+                path, [candidate for candidate in candidates if candidate.filename == filename]
+            )
             if match is None:
                 bad_copies.append(_bad_mirror_copy(remote, path))
                 warnings.warn(
-                    f"{bad_copies[-1]} It was skipped; the search goes on.", SkippedCopyWarning, stacklevel=4
+                    f"{bad_copies[-1]} It was skipped; the search goes on.",
+                    SkippedCopyWarning,
+                    stacklevel=4,
                 )
                 continue
             if match.variant is not None and not accept_variants:
@@ -569,12 +592,16 @@ def _bad_mirror_copy(remote: RemoteFile, path: Path) -> str:
     return (
         f"The mirror file {path} is neither {remote.filename} as registered "
         f"(sha256 {remote.sha256 or 'not recorded'}, size {_size_text(remote.size)}) "
-        f"nor a known variant of it: it has sha256 {_sha256_of(path)}, size {path.stat().st_size:,} bytes. "
-        f"It was left untouched: replace it with a good copy, or remove {path.parent} from {MIRROR_ENV}."
+        f"nor a known variant of it: it has sha256 {_sha256_of(path)}, "
+        f"size {path.stat().st_size:,} bytes. "
+        "It was left untouched: replace it with a good copy, "
+        f"or remove {path.parent} from {MIRROR_ENV}."
     )
 
 
-def _only_bad_copies_message(remote: RemoteFile, bad_copies: list[str], error: DownloadError) -> str:
+def _only_bad_copies_message(
+    remote: RemoteFile, bad_copies: list[str], error: DownloadError
+) -> str:
     return (
         f"No good copy of {remote.filename} could be had. Wrong copies were found:\n"
         + "\n".join(f"  - {copy}" for copy in bad_copies)
@@ -601,16 +628,28 @@ class _TransientFailure(Exception):
 
 
 def _download(
-    remote: RemoteFile, home: Path, *, progress: bool, retries: int, timeout: float, deadline: _Deadline
+    remote: RemoteFile,
+    home: Path,
+    *,
+    progress: bool,
+    retries: int,
+    timeout: float,
+    deadline: _Deadline,
 ) -> FetchedFile:
     if os.environ.get(OFFLINE_ENV):
-        raise DownloadError(_unreachable_message(remote, home, f"downloads are switched off ({OFFLINE_ENV} is set)"))
+        raise DownloadError(
+            _unreachable_message(
+                remote, home, f"downloads are switched off ({OFFLINE_ENV} is set)"
+            )
+        )
     reason = ""
     for attempt in range(1 + retries):
         if attempt:
             time.sleep(max(0.0, min(BACKOFF_SECONDS * 2 ** (attempt - 1), deadline.remaining())))
         try:
-            return _download_once(remote, home, progress=progress, timeout=timeout, deadline=deadline)
+            return _download_once(
+                remote, home, progress=progress, timeout=timeout, deadline=deadline
+            )
         except _TransientFailure as failure:
             reason = str(failure)
     raise DownloadError(_unreachable_message(remote, home, f"{reason} ({1 + retries} attempts)"))
@@ -628,9 +667,13 @@ def _download_once(
             announced_size = int(announced) if announced and announced.isdigit() else None
             part_path, handle = _new_part_file(remote, home)
             with contextlib.closing(_FileDescriptor(handle)):
-                received, sha256 = _receive(response, handle, remote, home, announced_size, progress, deadline)
+                received, sha256 = _receive(
+                    response, handle, remote, home, announced_size, progress, deadline
+                )
         if announced_size is not None and received < announced_size:
-            raise _TransientFailure(f"the transfer stopped after {received:,} of {announced_size:,} bytes")
+            raise _TransientFailure(
+                f"the transfer stopped after {received:,} of {announced_size:,} bytes"
+            )
         _verify_download(remote, received, sha256, home)
         target = home / remote.filename
         try:
@@ -665,7 +708,9 @@ class _FileDescriptor(int):
 def _new_part_file(remote: RemoteFile, home: Path) -> tuple[Path, int]:
     """A new, uniquely named ``.part`` file in ``home`` that names this process."""
     try:
-        handle, name = tempfile.mkstemp(dir=home, prefix=f".{remote.filename}.{os.getpid()}.", suffix=".part")
+        handle, name = tempfile.mkstemp(
+            dir=home, prefix=f".{remote.filename}.{os.getpid()}.", suffix=".part"
+        )
     except OSError as error:
         raise _cache_error(home, error, f"download {remote.filename}") from error
     return Path(name), handle
@@ -691,7 +736,11 @@ def _receive(
     received = 0
     started = time.monotonic()
     with tqdm(
-        total=remote.size or announced_size, unit="B", unit_scale=True, desc=remote.filename, disable=not progress
+        total=remote.size or announced_size,
+        unit="B",
+        unit_scale=True,
+        desc=remote.filename,
+        disable=not progress,
     ) as bar:
         while chunk := response.read1(CHUNK_SIZE):
             _write_all(handle, chunk, remote, home)
@@ -714,7 +763,11 @@ def _write_all(handle: int, data: bytes, remote: RemoteFile, home: Path) -> None
 
 def _check_deadline(remote: RemoteFile, home: Path, deadline: _Deadline) -> None:
     if deadline.remaining() < 0:
-        raise DownloadError(_unreachable_message(remote, home, f"the download took longer than {deadline.describe()}"))
+        raise DownloadError(
+            _unreachable_message(
+                remote, home, f"the download took longer than {deadline.describe()}"
+            )
+        )
 
 
 def _check_rate(received: int, elapsed: float) -> None:
@@ -727,7 +780,10 @@ def _check_rate(received: int, elapsed: float) -> None:
 
 def _http_failure(error: urllib.error.HTTPError) -> str:
     if 300 <= error.code < 400:
-        return f"HTTP {error.code}: the server sends the request round in a redirect loop (or too many redirects)"
+        return (
+            f"HTTP {error.code}: the server sends the request round in a redirect loop "
+            "(or too many redirects)"
+        )
     return f"HTTP {error.code} {error.reason}"
 
 
@@ -741,7 +797,8 @@ def _verify_download(remote: RemoteFile, size: int, sha256: str, home: Path) -> 
         raise ChecksumError(
             f"The download of {remote.filename} from {remote.url} is not the registered file: "
             f"{'; '.join(problems)}. The bad download was deleted; nothing was written to {home}. "
-            "Try again; if it fails the same way, the file on the server has changed: please report it."
+            "Try again; if it fails the same way, the file on the server has changed: "
+            "please report it."
         )
 
 
@@ -761,7 +818,10 @@ def _searched_text() -> str:
     else:
         parts.append("a mirror")
     if missing:
-        parts.append(f"(the mirror folder{'s' if len(missing) > 1 else ''} {', '.join(missing)} named in {MIRROR_ENV} does not exist)")
+        parts.append(
+            f"(the mirror folder{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"named in {MIRROR_ENV} does not exist)"
+        )
     return " ".join(parts)
 
 
@@ -778,10 +838,12 @@ def _unreachable_message(remote: RemoteFile, home: Path, reason: str) -> str:
 
 def _gone_message(remote: RemoteFile, home: Path, reason: str) -> str:
     return (
-        f"Could not download {remote.filename}: {reason}. The address {remote.url} no longer serves the "
+        f"Could not download {remote.filename}: {reason}. "
+        f"The address {remote.url} no longer serves the "
         "file, so trying again, or from another network, will not help.\n"
         f"It is not in the cache folder {home} nor in {_searched_text()}. Do one of:\n"
-        f"  - get {remote.filename} (sha256 {remote.sha256 or 'not recorded'}) from a teacher, a classroom "
+        f"  - get {remote.filename} (sha256 {remote.sha256 or 'not recorded'}) "
+        "from a teacher, a classroom "
         f"share or another copy, and set {MIRROR_ENV} to its folder;\n"
         f"  - or copy it into {home};\n"
         "  - and please report the dead link, so that the course can register a new address."
@@ -799,7 +861,9 @@ def _home_origin(path: object = None) -> str:
 def _cache_error(home: Path, error: OSError, doing: str, path: object = None) -> CacheError:
     """A :class:`CacheError` for an OS error in the data home: which folder, why, what to do."""
     if error.errno in _FULL_ERRNOS:
-        advice = f"free some space there, or set {DATA_HOME_ENV} to a folder on a disk with more room"
+        advice = (
+            f"free some space there, or set {DATA_HOME_ENV} to a folder on a disk with more room"
+        )
     elif error.errno in _READ_ONLY_ERRNOS:
         advice = f"set {DATA_HOME_ENV} to a writable folder"
     else:
@@ -874,7 +938,10 @@ def archive_folder_name(filename: str) -> str:
     for suffix in ARCHIVE_SUFFIXES:
         if filename.endswith(suffix):
             return filename[: -len(suffix)]
-    raise ValueError(f"{filename} is not an archive extract() can open (it opens {', '.join(ARCHIVE_SUFFIXES)}).")
+    raise ValueError(
+        f"{filename} is not an archive extract() can open "
+        f"(it opens {', '.join(ARCHIVE_SUFFIXES)})."
+    )
 
 
 def extract(
@@ -918,8 +985,10 @@ def extract(
             return target
         if not writable:
             raise CacheError(
-                f"The extracted folder {target} is missing or incomplete ({problem}), and the data folder {home} "
-                f"({_home_origin(data_home)}) is read-only, so {fetched.path.name} cannot be extracted there. "
+                f"The extracted folder {target} is missing or incomplete ({problem}), "
+                f"and the data folder {home} "
+                f"({_home_origin(data_home)}) is read-only, "
+                f"so {fetched.path.name} cannot be extracted there. "
                 f"Set {DATA_HOME_ENV} to a writable folder."
             )
         if problem.startswith("it lacks"):
@@ -945,11 +1014,14 @@ def _archive_identity(fetched: FetchedFile) -> dict[str, object]:
 
 
 def _extraction_problem(target: Path, identity: dict[str, object]) -> str | None:
-    """Why ``target`` is not a complete extraction of the archive ``identity`` describes, or None."""
+    """Why ``target`` is not a complete extraction of the archive ``identity`` describes, or
+    None."""
     marker = _read_marker(target)
     if marker is None:
         return "it has no marker"
-    if {key: marker.get(key) for key in identity} != identity or not isinstance(marker.get("files"), dict):
+    if {key: marker.get(key) for key in identity} != identity or not isinstance(
+        marker.get("files"), dict
+    ):
         return "it comes from another archive"
     problems = _manifest_problems(target, marker["files"])
     if problems:
@@ -965,18 +1037,25 @@ class _Limits(NamedTuple):
 
 def _limits(archive_size: int, max_members: int | None, max_bytes: int | None) -> _Limits:
     for name, value in (("max_members", max_members), ("max_bytes", max_bytes)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
             raise ValueError(f"{name} must be a positive whole number or None, not {value!r}")
     if max_members is None and max_bytes is None:
         explained = (
-            f"the default for a {archive_size:,}-byte archive; pass max_members= or max_bytes= to extract() "
+            f"the default for a {archive_size:,}-byte archive; "
+            "pass max_members= or max_bytes= to extract() "
             "if this archive is genuine"
         )
     else:
         explained = "set by max_members= / max_bytes="
     return _Limits(
-        max_members if max_members is not None else max(archive_size // ARCHIVE_BYTES_PER_MEMBER, ARCHIVE_MIN_MEMBERS_CAP),
-        max_bytes if max_bytes is not None else max(archive_size * ARCHIVE_MAX_EXPANSION, ARCHIVE_MIN_BYTES_CAP),
+        max_members
+        if max_members is not None
+        else max(archive_size // ARCHIVE_BYTES_PER_MEMBER, ARCHIVE_MIN_MEMBERS_CAP),
+        max_bytes
+        if max_bytes is not None
+        else max(archive_size * ARCHIVE_MAX_EXPANSION, ARCHIVE_MIN_BYTES_CAP),
         explained,
     )
 
@@ -984,9 +1063,14 @@ def _limits(archive_size: int, max_members: int | None, max_bytes: int | None) -
 def _extract_into(
     fetched: FetchedFile, home: Path, target: Path, identity: dict[str, object], limits: _Limits
 ) -> None:
-    """Unpack into a temporary folder, write manifest and marker inside, rename it to ``target``."""
+    """Unpack into a temporary folder, write manifest and marker inside, rename it to
+    ``target``."""
     try:
-        staging = Path(tempfile.mkdtemp(dir=home, prefix=f".{target.name}.{os.getpid()}.", suffix=".extracting"))
+        staging = Path(
+            tempfile.mkdtemp(
+                dir=home, prefix=f".{target.name}.{os.getpid()}.", suffix=".extracting"
+            )
+        )
     except OSError as error:
         raise _cache_error(home, error, f"extract {fetched.path.name}") from error
     try:
@@ -999,7 +1083,9 @@ def _extract_into(
         except _CORRUPTION as error:
             raise discard_corrupt(fetched, error) from error
         marker = {**identity, "files": _manifest(staging)}
-        (staging / MARKER_FILENAME).write_text(json.dumps(marker, sort_keys=True), encoding="utf-8")
+        (staging / MARKER_FILENAME).write_text(
+            json.dumps(marker, sort_keys=True), encoding="utf-8"
+        )
         _publish(staging, target, home)
     except OSError as error:
         raise _cache_error(home, error, f"extract {fetched.path.name}") from error
@@ -1066,20 +1152,22 @@ def verify_extracted(folder: str | os.PathLike[str]) -> dict[str, int]:
         >>> verify_extracted(tempfile.mkdtemp())
         Traceback (most recent call last):
         ...
-        course.data.fetch.IncompleteExtractionError: /... has no record of a complete extraction ...
+        course.data.fetch.IncompleteExtractionError: /... has no record of a complete ...
     """
     folder = Path(folder)
     marker = _read_marker(folder)
     if marker is None or not isinstance(marker.get("files"), dict):
         raise IncompleteExtractionError(
-            f"{folder} has no record of a complete extraction ({MARKER_FILENAME} is missing, unreadable or "
+            f"{folder} has no record of a complete extraction "
+            f"({MARKER_FILENAME} is missing, unreadable or "
             "from an older version): extract the archive again with extract(fetch(...))."
         )
     files = {str(name): int(size) for name, size in marker["files"].items()}
     problems = _manifest_problems(folder, files)
     if problems:
         raise IncompleteExtractionError(
-            f"{folder} is incomplete: {_summary(problems, len(files))}. Load the data again: extract() "
+            f"{folder} is incomplete: {_summary(problems, len(files))}. "
+            "Load the data again: extract() "
             "notices and extracts the archive afresh."
         )
     return files
@@ -1105,14 +1193,17 @@ def expect_files(folder: str | os.PathLike[str], pattern: str, count: int) -> li
     paths = sorted(path for path in Path(folder).glob(pattern) if path.is_file())
     if len(paths) != count:
         raise IncompleteExtractionError(
-            f"{folder}: {len(paths):,} files match {pattern}, {count:,} expected. The extraction is incomplete "
+            f"{folder}: {len(paths):,} files match {pattern}, {count:,} expected. "
+            "The extraction is incomplete "
             f"or from another archive: delete {folder} and load the data again."
         )
     return paths
 
 
 def read_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
-    """The text of an extracted file; a missing or undecodable file is a :class:`DataError` that names it.
+    """The text of an extracted file.
+
+    A missing or undecodable file is a :class:`DataError` that names it.
 
     Raises:
         IncompleteExtractionError: the file does not exist.
@@ -1128,20 +1219,23 @@ def read_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
         >>> read_text(path)
         Traceback (most recent call last):
         ...
-        course.data.fetch.CorruptArchiveError: /.../review.txt is not valid UTF-8 text: byte 3 (0xe9) ...
+        course.data.fetch.CorruptArchiveError: /.../review.txt is not valid UTF-8 text: byte 3 ...
     """
     path = Path(path)
     try:
         return path.read_text(encoding=encoding)
     except FileNotFoundError:
         raise IncompleteExtractionError(
-            f"{path} is missing: its extraction is incomplete. Load the data again to extract it afresh."
+            f"{path} is missing: its extraction is incomplete. "
+            "Load the data again to extract it afresh."
         ) from None
     except UnicodeDecodeError as error:
         name = _encoding_name(encoding)
         raise CorruptArchiveError(
-            f"{path} is not valid {name} text: byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
-            f"be decoded. The file is damaged or not {name}: delete its folder and load the data again; if it "
+            f"{path} is not valid {name} text: "
+            f"byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
+            f"be decoded. The file is damaged or not {name}: "
+            "delete its folder and load the data again; if it "
             "fails the same way, the archive itself holds the bad file: please report it."
         ) from None
 
@@ -1166,7 +1260,8 @@ def discard_corrupt(fetched: FetchedFile, problem: object) -> CorruptArchiveErro
 
     Example:
         >>> from course.data.registry import MNIST
-        >>> error = discard_corrupt(FetchedFile(Path("/mirror/mnist.npz"), "mirror", MNIST), "bad zip")
+        >>> mirror_copy = FetchedFile(Path("/mirror/mnist.npz"), "mirror", MNIST)
+        >>> error = discard_corrupt(mirror_copy, "bad zip")
         >>> "left untouched" in str(error)
         True
     """
@@ -1200,14 +1295,21 @@ def _unpack(archive_path: Path, destination: Path, *, max_members: int, max_byte
     if archive_path.name.endswith(".zip"):
         with zipfile.ZipFile(archive_path) as archive:
             infos = archive.infolist()
-            _check_limits(len(infos), sum(info.file_size for info in infos), max_members, max_bytes)
+            _check_limits(
+                len(infos), sum(info.file_size for info in infos), max_members, max_bytes
+            )
             for info in infos:
                 _check_member(info.filename)
             archive.extractall(destination)  # checks every member's CRC-32 as it goes
         return
     with tarfile.open(archive_path, "r:*") as archive:
         members = archive.getmembers()
-        _check_limits(len(members), sum(member.size for member in members if member.isreg()), max_members, max_bytes)
+        _check_limits(
+            len(members),
+            sum(member.size for member in members if member.isreg()),
+            max_members,
+            max_bytes,
+        )
         for member in members:
             _check_member(member.name)
             if member.issym():
@@ -1224,7 +1326,9 @@ def _unpack(archive_path: Path, destination: Path, *, max_members: int, max_byte
 
 
 def _check_tar_end(archive: tarfile.TarFile) -> None:
-    """Read from the last member to the end: only zero padding may follow, and the gzip CRC must match.
+    """Read from the last member to the end.
+
+    Only zero padding may follow, and the gzip CRC must match.
 
     tarfile stops, silently, at the first header it cannot read, as if the
     archive ended there; a flipped byte would otherwise drop every later member.
@@ -1235,7 +1339,8 @@ def _check_tar_end(archive: tarfile.TarFile) -> None:
     while chunk := stream.read(CHUNK_SIZE):
         if chunk.count(0) != len(chunk):
             raise _DamagedArchive(
-                f"it is damaged: the member header at byte {position:,} of the unpacked archive cannot be read, "
+                f"it is damaged: the member header at byte {position:,} "
+                "of the unpacked archive cannot be read, "
                 "and data follows it"
             )
         position += len(chunk)
@@ -1245,11 +1350,15 @@ def _check_limits(members: int, total_bytes: int, max_members: int, max_bytes: i
     if members > max_members:
         raise _TooLarge(f"has {members:,} members, more than the limit of {max_members:,}")
     if total_bytes > max_bytes:
-        raise _TooLarge(f"would unpack to {total_bytes:,} bytes, more than the limit of {max_bytes:,} bytes")
+        raise _TooLarge(
+            f"would unpack to {total_bytes:,} bytes, more than the limit of {max_bytes:,} bytes"
+        )
 
 
 def _check_member(name: str) -> None:
     normal = posixpath.normpath(name.replace("\\", "/"))
     first = normal.split("/", 1)[0]
     if normal.startswith("/") or first == ".." or ":" in first:
-        raise _UnsafeMember(f"member {name!r} would be written outside the extraction folder; nothing was kept")
+        raise _UnsafeMember(
+            f"member {name!r} would be written outside the extraction folder; nothing was kept"
+        )
