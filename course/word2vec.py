@@ -1,24 +1,25 @@
-"""Word2vec skip-gram training data, written out in NumPy.
+"""Word2vec skip-gram training data in NumPy: the reference for chapter 3, and its stream.
 
-Keras 2 shipped ``keras.preprocessing.sequence.skipgrams`` and
-``make_sampling_table``; Keras 3 no longer does. This module rebuilds what the
-chapter needs, in small steps that can be read top to bottom:
+Chapter 3 writes each step in its own cells and checks them against this
+module, which the chapter then uses to stream the whole corpus. Keras 2
+shipped ``keras.preprocessing.sequence.skipgrams`` and ``make_sampling_table``;
+Keras 3 no longer does. In order:
 
 1. :func:`build_vocabulary` counts words. Index 0 is ``""`` (padding) and
    index 1 is ``"[UNK]"``, as in Keras's ``TextVectorization``; the other words
    follow by frequency, ties broken alphabetically so the result is the same on
    every run.
-2. :func:`subsampling_keep_probabilities` and :func:`subsample` drop some
-   occurrences of very frequent words (Mikolov et al., 2013).
-3. :func:`skipgram_pairs` lists (target, context) pairs inside a window;
-   :func:`cbow_examples` shows the same window the CBOW way round.
+2. :func:`subsampling_keep_probabilities` gives the probability of keeping an
+   occurrence of each word (Mikolov et al., 2013), exactly as gensim does.
+3. :func:`skipgram_pairs` lists (target, context) pairs inside a window.
 4. :func:`negative_sampling_distribution` and :func:`sample_negatives` draw
    "noise" words from the unigram distribution raised to the power 0.75.
 5. :func:`skipgram_training_data` puts it together into arrays for Keras,
-   :func:`make_tf_dataset` wraps them in a ``tf.data.Dataset`` and
-   :func:`build_skipgram_model` is the two-embedding model that learns from them.
+   :func:`skipgram_dataset` streams fresh batches of them every epoch as a
+   ``tf.data.Dataset``, and :func:`build_skipgram_model` is the reference
+   two-embedding model.
 
-Only :func:`make_tf_dataset` and :func:`build_skipgram_model` import
+Only :func:`skipgram_dataset` and :func:`build_skipgram_model` import
 TensorFlow/Keras, and only when called. Every random step takes a seed or a
 ``numpy.random.Generator``.
 
@@ -244,21 +245,29 @@ def subsampling_keep_probabilities(counts: Any, threshold: float = 1e-5) -> np.n
 
         keep(w) = min(1, (sqrt(f(w) / t) + 1) * t / f(w))
 
-    where ``f(w)`` is the word's share of all counted tokens (``[UNK]``
-    included) and ``t`` is ``threshold``. The paper suggests ``t = 1e-5``; the C
-    tool and gensim default to ``1e-3``, which removes much less.
+    where ``f(w)`` is the word's share of the *in-vocabulary* tokens and ``t``
+    is ``threshold``. Like gensim (``Word2Vec.prepare_vocab`` divides by the
+    total count of the retained words) and the C tool (``train_words`` counts
+    only words that made the vocabulary), the total leaves out ``[UNK]``: the
+    out-of-vocabulary tokens are dropped before training and do not dilute the
+    frequencies. The paper suggests ``t = 1e-5``; the C tool and gensim default
+    to ``1e-3``, which removes much less.
     Padding and ``[UNK]`` get 0 (always dropped); words never seen get 1.
 
     Example:
         >>> subsampling_keep_probabilities([0, 0, 900, 100], threshold=0.01).round(3).tolist()
         [0.0, 0.0, 0.117, 0.416]
+        >>> subsampling_keep_probabilities([0, 5_000, 900, 100], threshold=0.01).round(3).tolist()
+        [0.0, 0.0, 0.117, 0.416]
     """
     counts = _as_counts(counts)
     if not threshold > 0:
         raise ValueError(f"threshold must be positive (typically 1e-5 to 1e-3), got {threshold}.")
-    total = counts.sum()
+    total = counts[UNKNOWN_INDEX + 1 :].sum()  # in-vocabulary tokens only, as in gensim
     if total == 0:
-        raise ValueError("All counts are zero; build the vocabulary from a non-empty corpus.")
+        raise ValueError(
+            "No word has a positive count; build the vocabulary from a non-empty corpus."
+        )
     frequencies = counts / total
     seen = frequencies > 0
     keep = np.ones_like(frequencies)
@@ -266,25 +275,6 @@ def subsampling_keep_probabilities(counts: Any, threshold: float = 1e-5) -> np.n
     keep[seen] = np.minimum(1.0, (np.sqrt(f / threshold) + 1.0) * threshold / f)
     keep[[PADDING_INDEX, UNKNOWN_INDEX]] = 0.0
     return keep
-
-
-def subsample(ids: Any, keep_probabilities: np.ndarray, rng: RandomSource) -> np.ndarray:
-    """Keep each id with its keep probability; the survivors stay in order.
-
-    Example:
-        >>> keep = np.array([0.0, 0.0, 1.0, 0.0])
-        >>> subsample([2, 3, 2, 1, 0], keep, rng=0).tolist()
-        [2, 2]
-    """
-    ids = _as_ids(ids, "ids array")
-    keep_probabilities = np.asarray(keep_probabilities, dtype=np.float64)
-    if ids.size and ids.max() >= keep_probabilities.size:
-        raise ValueError(
-            f"Word id {ids.max()} has no keep probability (table size "
-            f"{keep_probabilities.size}); build the table from the same vocabulary."
-        )
-    draws = _as_generator(rng).random(ids.size)
-    return ids[draws < keep_probabilities[ids]]
 
 
 # --------------------------------------------------------------------------
@@ -367,30 +357,6 @@ def skipgram_pairs(
             )
         reduced_windows = _as_generator(rng).integers(1, window_size + 1, size=ids.size)
     return _pairs_from_flat(ids, document_numbers, window_size, reduced_windows)
-
-
-def cbow_examples(document: Any, window_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The CBOW view of one document: each word's surrounding words predict it.
-
-    Returns ``(context_windows, targets)``. Row i of ``context_windows`` holds
-    the ``window_size`` words before and the ``window_size`` words after
-    ``targets[i]``, with 0 (padding) where the document ends. Padding
-    positions, and words with no context at all, are left out.
-
-    Example:
-        >>> windows, targets = cbow_examples([5, 6, 7], window_size=1)
-        >>> windows.tolist(), targets.tolist()
-        ([[0, 6], [5, 7], [6, 0]], [5, 6, 7])
-    """
-    window_size = _check_positive_int(window_size, "window_size")
-    ids = _as_ids(document)
-    if ids.size == 0:
-        return np.zeros((0, 2 * window_size), dtype=np.int64), ids
-    positions = np.arange(ids.size)[:, None] + _window_offsets(window_size)[None, :]
-    inside = (positions >= 0) & (positions < ids.size)
-    windows = np.where(inside, ids[np.clip(positions, 0, ids.size - 1)], PADDING_INDEX)
-    keep = (ids != PADDING_INDEX) & (windows != PADDING_INDEX).any(axis=1)
-    return windows[keep], ids[keep]
 
 
 # --------------------------------------------------------------------------
@@ -519,44 +485,6 @@ def skipgram_training_data(
     labels = np.zeros(contexts.shape, dtype=np.float32)
     labels[:, 0] = 1.0
     return targets, contexts, labels
-
-
-def make_tf_dataset(
-    targets: np.ndarray,
-    contexts: np.ndarray,
-    labels: np.ndarray,
-    batch_size: int,
-    seed: int,
-    *,
-    shuffle_buffer_size: int = 10_000,
-) -> Any:
-    """A shuffled, batched, prefetched ``tf.data.Dataset`` of ``((targets, contexts), labels)``.
-
-    The arrays arrive in reading order, so they are first permuted in full
-    with NumPy (seeded); ``tf.data`` then reshuffles within a buffer each epoch.
-
-    Example:
-        >>> dataset = make_tf_dataset(np.array([2, 3]), np.array([[3, 4], [2, 4]]),
-        ...                           np.array([[1., 0.], [1., 0.]]), batch_size=2, seed=0)
-        >>> (batch_targets, batch_contexts), batch_labels = next(iter(dataset))
-        >>> tuple(batch_contexts.shape)
-        (2, 2)
-    """
-    import tensorflow as tf
-
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    if not len(targets) == len(contexts) == len(labels):
-        raise ValueError(
-            f"targets, contexts and labels need the same length; got {len(targets)}, "
-            f"{len(contexts)} and {len(labels)}. Use the arrays from skipgram_training_data."
-        )
-    order = np.random.default_rng(seed).permutation(len(targets))
-    dataset = tf.data.Dataset.from_tensor_slices(
-        ((targets[order], contexts[order]), labels[order])
-    )
-    buffer_size = max(1, min(shuffle_buffer_size, len(targets)))
-    dataset = dataset.shuffle(buffer_size, seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def build_skipgram_model(
@@ -691,14 +619,22 @@ def skipgram_dataset(
         rng = np.random.default_rng([seed, pass_number])
         for chunk in rng.permutation(len(chunks)):
             targets, contexts, labels = skipgram_training_data(
-                [encoded[i] for i in chunks[chunk]], vocabulary, window_size, num_negatives, rng,
-                subsampling_threshold=subsampling_threshold, shrink_window=shrink_window,
+                [encoded[i] for i in chunks[chunk]],
+                vocabulary,
+                window_size,
+                num_negatives,
+                rng,
+                subsampling_threshold=subsampling_threshold,
+                shrink_window=shrink_window,
                 power=power,
             )
             order = rng.permutation(len(targets))
             for start in range(0, len(order) - batch_size + 1, batch_size):
                 rows = order[start : start + batch_size]
-                yield (targets[rows].astype(np.int32), contexts[rows].astype(np.int32)), labels[rows]
+                yield (
+                    (targets[rows].astype(np.int32), contexts[rows].astype(np.int32)),
+                    labels[rows],
+                )
 
     # Subsampling and window shrinking make every pass a little longer or shorter.
     # An epoch is the length of the first pass, always: Keras then knows the epoch
@@ -726,42 +662,3 @@ def skipgram_dataset(
     dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches_per_epoch))
     return dataset.prefetch(tf.data.AUTOTUNE)
-
-
-# --------------------------------------------------------------------------
-# 7. What one training pair costs
-# --------------------------------------------------------------------------
-
-
-def multiply_adds_per_pair(
-    vocabulary_size: int, embedding_dim: int, num_negatives: int
-) -> dict[str, int]:
-    """Multiply-adds to train on one (target, context) pair, by output layer.
-
-    Counts the dot products of the forward pass and the two gradient products
-    of the backward pass (each ``d`` multiply-adds per output word), so each
-    output word the method scores costs ``3 * d``:
-
-    * ``"softmax"``: every word of the vocabulary, ``3 * V * d``;
-    * ``"hierarchical softmax"``: the ``ceil(log2 V)`` inner nodes on the
-      word's path in a binary tree, ``3 * ceil(log2 V) * d``;
-    * ``"NCE"`` and ``"negative sampling"``: the true context and ``k`` noise
-      words, ``3 * (k + 1) * d`` (NCE adds a subtraction of ``log(k q(w))``
-      per word, not a multiply-add).
-
-    Example:
-        >>> multiply_adds_per_pair(10_000, 100, 5)
-        {'softmax': 3000000, 'hierarchical softmax': 4200, 'NCE': 1800, 'negative sampling': 1800}
-    """
-    vocabulary_size = _check_positive_int(vocabulary_size, "vocabulary_size")
-    embedding_dim = _check_positive_int(embedding_dim, "embedding_dim")
-    num_negatives = _check_positive_int(num_negatives, "num_negatives")
-    per_word = 3 * embedding_dim
-    depth = max(1, int(np.ceil(np.log2(vocabulary_size))))
-    sampled = (num_negatives + 1) * per_word
-    return {
-        "softmax": vocabulary_size * per_word,
-        "hierarchical softmax": depth * per_word,
-        "NCE": sampled,
-        "negative sampling": sampled,
-    }

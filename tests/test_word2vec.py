@@ -12,13 +12,10 @@ from course.word2vec import (
     Vocabulary,
     build_skipgram_model,
     build_vocabulary,
-    cbow_examples,
-    make_tf_dataset,
     negative_sampling_distribution,
     sample_negatives,
     skipgram_pairs,
     skipgram_training_data,
-    subsample,
     subsampling_keep_probabilities,
 )
 
@@ -118,7 +115,7 @@ def test_vocabulary_counts_are_read_only():
 
 def test_keep_probabilities_match_the_formula_by_hand():
     keep = subsampling_keep_probabilities([0, 7, 900, 100, 0], threshold=0.01)
-    f_frequent, f_rare = 900 / 1007, 100 / 1007
+    f_frequent, f_rare = 900 / 1000, 100 / 1000  # [UNK]'s 7 tokens are not in the total
     expected_frequent = (np.sqrt(f_frequent / 0.01) + 1) * 0.01 / f_frequent
     expected_rare = (np.sqrt(f_rare / 0.01) + 1) * 0.01 / f_rare
     np.testing.assert_allclose(keep, [0.0, 0.0, expected_frequent, expected_rare, 1.0])
@@ -133,28 +130,35 @@ def test_keep_probabilities_are_probabilities_and_fall_with_frequency():
     assert keep[2] < 0.2 and keep[-1] == 1.0
 
 
-def test_subsample_empirical_rates_follow_the_table():
-    keep = np.array([0.0, 0.0, 0.25, 1.0])
-    ids = np.tile([2, 3], 50_000)
-    kept = subsample(ids, keep, rng=np.random.default_rng(1))
-    assert abs(np.mean(kept == 2) * len(kept) / 50_000 - 0.25) < 0.01
-    assert np.sum(kept == 3) == 50_000
-    assert subsample(ids, keep, rng=7).tolist() == subsample(ids, keep, rng=7).tolist()
+@pytest.mark.parametrize("threshold", [1e-3, 1e-2, 5e-2])
+def test_keep_probabilities_equal_gensims_own(threshold):
+    # gensim stores each word's keep probability as sample_int = p * (2**32 - 1)
+    from gensim.models import Word2Vec
+
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(60)]
+    weights = 1 / np.arange(1, 61)
+    documents = [list(rng.choice(words, size=80, p=weights / weights.sum())) for _ in range(30)]
+    vocabulary = build_vocabulary(documents, min_count=2, max_size=32)  # many [UNK] tokens
+    assert vocabulary.counts[1] > 0.05 * vocabulary.counts.sum()
+    model = Word2Vec(vector_size=4, sg=1, sample=threshold, min_count=1, workers=1, seed=0)
+    in_vocabulary = zip(vocabulary.words[2:], vocabulary.counts[2:].tolist())
+    model.build_vocab_from_freq(dict(in_vocabulary))
+    gensim_keep = [model.wv.get_vecattr(word, "sample_int") for word in vocabulary.words[2:]]
+    keep = subsampling_keep_probabilities(vocabulary.counts, threshold=threshold)
+    np.testing.assert_allclose(np.array(gensim_keep) / (2**32 - 1), keep[2:], atol=1e-8)
+    assert keep[2] < 1.0  # the test reaches the formula, not only the min(1, ...)
 
 
 def test_subsampling_rejects_bad_input():
     with pytest.raises(ValueError, match="positive"):
         subsampling_keep_probabilities([0, 0, 5], threshold=0)
-    with pytest.raises(ValueError, match="All counts are zero"):
-        subsampling_keep_probabilities([0, 0, 0])
+    with pytest.raises(ValueError, match="No word has a positive count"):
+        subsampling_keep_probabilities([0, 9, 0])
     with pytest.raises(ValueError, match="1-D array"):
         subsampling_keep_probabilities([[1, 2, 3]])
     with pytest.raises(ValueError, match="non-negative"):
         subsampling_keep_probabilities([0, 0, -1])
-    with pytest.raises(ValueError, match="no keep probability"):
-        subsample([5], np.ones(3), rng=0)
-    with pytest.raises(ValueError, match="numpy.random.Generator"):
-        subsample([2], np.ones(3), rng=None)
 
 
 # --------------------------------------------------------------------------
@@ -231,21 +235,6 @@ def test_skipgram_pairs_rejects_bad_input():
         skipgram_pairs([["a", "b"]], 1)
     with pytest.raises(ValueError, match="non-negative"):
         skipgram_pairs([np.array([2, -1])], 1)
-
-
-def test_cbow_windows_are_padded_and_aligned():
-    windows, targets = cbow_examples(np.array([5, 6, 7, 8, 0]), window_size=2)
-    assert targets.tolist() == [5, 6, 7, 8]
-    assert windows.tolist() == [
-        [0, 0, 6, 7],
-        [0, 5, 7, 8],
-        [5, 6, 8, 0],
-        [6, 7, 0, 0],
-    ]
-    lonely, lonely_targets = cbow_examples([9], window_size=2)
-    assert lonely.shape == (0, 4) and lonely_targets.size == 0
-    empty, _ = cbow_examples([], window_size=3)
-    assert empty.shape == (0, 6)
 
 
 # --------------------------------------------------------------------------
@@ -335,23 +324,6 @@ def test_training_data_rejects_ids_from_another_vocabulary():
         skipgram_training_data([np.array([2, 9])], vocabulary, 1, 1, rng=0)
 
 
-def test_make_tf_dataset_structure_and_contents():
-    targets = np.arange(2, 12)
-    contexts = np.stack([targets + 1, targets + 2, targets + 3], axis=1)
-    labels = np.tile(np.array([1, 0, 0], dtype=np.float32), (10, 1))
-    dataset = make_tf_dataset(targets, contexts, labels, batch_size=4, seed=0)
-    batches = list(dataset)
-    assert [len(batch[1]) for batch in batches] == [4, 4, 2]
-    (first_targets, first_contexts), first_labels = batches[0]
-    assert tuple(first_contexts.shape) == (4, 3) and tuple(first_labels.shape) == (4, 3)
-    seen_targets = np.concatenate([batch[0][0].numpy() for batch in batches])
-    seen_contexts = np.concatenate([batch[0][1].numpy() for batch in batches])
-    assert sorted(seen_targets.tolist()) == targets.tolist()
-    np.testing.assert_array_equal(seen_contexts[:, 0], seen_targets + 1)  # rows stay together
-    with pytest.raises(ValueError, match="same length"):
-        make_tf_dataset(targets, contexts[:5], labels, batch_size=4, seed=0)
-
-
 def test_skipgram_model_learns_a_tiny_two_topic_corpus():
     import keras
 
@@ -368,8 +340,7 @@ def test_skipgram_model_learns_a_tiny_two_topic_corpus():
     )
     assert model.output_shape == (None, 5)
     assert model.get_layer("target_embedding").input_dim == len(vocabulary)
-    dataset = make_tf_dataset(targets, contexts, labels, batch_size=256, seed=0)
-    history = model.fit(dataset, epochs=4, verbose=0, shuffle=False)
+    history = model.fit((targets, contexts), labels, batch_size=256, epochs=4, verbose=0)
     losses = history.history["loss"]
     assert losses[-1] < 0.8 * losses[0]
 
@@ -387,23 +358,8 @@ def test_model_builder_validates_sizes():
         build_skipgram_model(10, 0, 4)
 
 
-def test_make_tf_dataset_shuffles_globally_and_is_seeded():
-    targets = np.arange(2, 202)
-    contexts = targets[:, None] + np.array([[1, 2]])
-    labels = np.tile(np.array([1, 0], dtype=np.float32), (200, 1))
-
-    def first_epoch(seed: int) -> list[int]:
-        dataset = make_tf_dataset(targets, contexts, labels, 50, seed, shuffle_buffer_size=1)
-        return np.concatenate([batch[0][0].numpy() for batch in dataset]).tolist()
-
-    order = first_epoch(seed=3)
-    assert sorted(order) == targets.tolist()
-    assert np.mean(np.diff(order) > 0) < 0.7  # mixed up even with a 1-element tf buffer
-    assert first_epoch(seed=3) == order and first_epoch(seed=4) != order
-
-
 # --------------------------------------------------------------------------
-# Streaming dataset and the cost of a step
+# Streaming dataset
 # --------------------------------------------------------------------------
 
 
@@ -486,14 +442,3 @@ def test_skipgram_dataset_rejects_bad_input():
         _stream([["a", "b"]], vocabulary, seed=-1)
     with pytest.raises(ValueError, match="tokens_per_chunk"):
         _stream([["a", "b"]], vocabulary, tokens_per_chunk=0)
-
-
-def test_multiply_adds_per_pair():
-    from course.word2vec import multiply_adds_per_pair
-
-    costs = multiply_adds_per_pair(vocabulary_size=1_024, embedding_dim=10, num_negatives=4)
-    assert costs == {"softmax": 30_720, "hierarchical softmax": 300, "NCE": 150,
-                     "negative sampling": 150}  # fmt: skip
-    assert multiply_adds_per_pair(2, 1, 1)["hierarchical softmax"] == 3
-    with pytest.raises(ValueError, match="vocabulary_size"):
-        multiply_adds_per_pair(0, 10, 5)
