@@ -1,21 +1,27 @@
-"""Text vectorization by hand: the pieces that Keras' ``TextVectorization`` hides.
+"""Tokenization and the bag-of-words baseline that chapters share.
 
-Chapter 1 builds each step in NumPy first (standardize, tokenize, index,
-one-hot encode, hash, n-grams), then shows the Keras layer doing the same.
+Chapter 1 writes each step itself (standardize, tokenize, index, one-hot
+encode) and checks that its code agrees with these tested copies, which later
+chapters and the exercise checkers import:
+
+- :func:`standardize` / :func:`tokenize`: the IMDB rules (lower-case, no HTML
+  tags, no punctuation), and :func:`keras_standardize`, the same rules for
+  ``TextVectorization`` in chapters 2 and 4;
+- :func:`build_token_index` / :func:`one_hot_words`: the reference one-hot
+  encoding of exercise ``text-vectorization.1``;
+- :func:`tfidf_logistic_regression`: the TF-IDF + logistic-regression baseline
+  of chapters 1 and 4.
 
 Example:
     >>> tokenize("The cat sat on the mat.")
     ['the', 'cat', 'sat', 'on', 'the', 'mat']
-    >>> ngrams(["the", "cat", "sat"], 2)
-    ['the cat', 'cat sat']
 """
 
 from __future__ import annotations
 
 import re
 import string
-import zlib
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -45,18 +51,6 @@ def tokenize(text: str) -> list[str]:
         ['dont', 'panic']
     """
     return standardize(text).split()
-
-
-def ngrams(tokens: Sequence[str], n: int) -> list[str]:
-    """The contiguous ``n``-grams of a token list, joined by spaces.
-
-    Example:
-        >>> ngrams(["a", "b", "c", "d"], 3)
-        ['a b c', 'b c d']
-    """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}.")
-    return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
 def build_token_index(texts: Iterable[str]) -> dict[str, int]:
@@ -92,82 +86,6 @@ def one_hot_words(
         for j, token in enumerate(tokenize(text)[:max_length]):
             if token in token_index:
                 encoded[i, j, token_index[token]] = 1.0
-    return encoded
-
-
-def one_hot_characters(texts: Sequence[str], max_length: int) -> np.ndarray:
-    """Character-level one-hot over the printable ASCII characters.
-
-    Shape ``(samples, max_length, len(string.printable) + 1)``; index 0 is
-    unused (padding), characters outside ``string.printable`` are skipped.
-
-    Example:
-        >>> one_hot_characters(["hi"], max_length=4).shape
-        (1, 4, 101)
-    """
-    character_index = {character: i + 1 for i, character in enumerate(string.printable)}
-    encoded = np.zeros((len(texts), max_length, len(character_index) + 1), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for j, character in enumerate(text[:max_length]):
-            if character in character_index:
-                encoded[i, j, character_index[character]] = 1.0
-    return encoded
-
-
-def stable_hash(token: str, dimension: int) -> int:
-    """Bucket of ``token`` in a hash space of size ``dimension`` (CRC-32, same on every run).
-
-    Python's built-in ``hash`` of a string changes between processes, so it
-    cannot be used for a vectorizer that must give the same index tomorrow.
-
-    Example:
-        >>> stable_hash("cat", 1000) == stable_hash("cat", 1000)
-        True
-    """
-    if dimension < 1:
-        raise ValueError(f"The hash space needs at least one bucket, got {dimension}.")
-    return zlib.crc32(token.encode("utf-8")) % dimension
-
-
-def hash_collision_rate(words: Iterable[str], dimension: int) -> float:
-    """Fraction of distinct words that share their bucket with another word.
-
-    Example:
-        >>> hash_collision_rate(["a", "b"], dimension=1)
-        1.0
-    """
-    distinct = sorted(set(words))
-    if not distinct:
-        raise ValueError("Give at least one word to hash.")
-    buckets = np.array([stable_hash(word, dimension) for word in distinct])
-    _, inverse, counts = np.unique(buckets, return_inverse=True, return_counts=True)
-    return float(np.mean(counts[inverse] > 1))
-
-
-def expected_collision_rate(number_of_words: int, dimension: int) -> float:
-    """Collision rate if ``number_of_words`` words fell uniformly into ``dimension`` buckets.
-
-    A word collides unless all the other ``n - 1`` words miss its bucket:
-    ``1 - (1 - 1/D) ** (n - 1)``.
-
-    Example:
-        >>> round(expected_collision_rate(1000, 1_000_000), 4)
-        0.001
-    """
-    return 1.0 - (1.0 - 1.0 / dimension) ** (number_of_words - 1)
-
-
-def hashed_bag_of_words(texts: Sequence[str], dimension: int) -> np.ndarray:
-    """Multi-hot encoding through the hashing trick: no vocabulary to store.
-
-    Example:
-        >>> hashed_bag_of_words(["the cat", "the dog"], dimension=16).shape
-        (2, 16)
-    """
-    encoded = np.zeros((len(texts), dimension), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for token in tokenize(text):
-            encoded[i, stable_hash(token, dimension)] = 1.0
     return encoded
 
 
@@ -220,6 +138,6 @@ def keras_standardize(text_tensor):  # type: ignore[no-untyped-def]
     """
     import tensorflow as tf
 
-    lowered = tf.strings.lower(text_tensor)
+    lowered = tf.strings.lower(text_tensor, encoding="utf-8")  # not only ASCII, like str.lower
     without_tags = tf.strings.regex_replace(lowered, HTML_TAG_PATTERN, " ")
     return tf.strings.regex_replace(without_tags, PUNCTUATION_PATTERN, "")
