@@ -1,10 +1,11 @@
 """NumPy reference implementations of the SimpleRNN, LSTM and GRU layers.
 
 A recurrent layer is a short loop around a few matrix products. This module
-writes that loop out in plain NumPy, straight from the equations, so a chapter
-can put the equations, the code and ``keras.layers.SimpleRNN`` / ``LSTM`` /
-``GRU`` side by side and show that, given the same weights, all three agree
-to float32 round-off.
+writes that loop out in plain NumPy, straight from the equations, and its tests
+prove that, given the same weights, it agrees with ``keras.layers.SimpleRNN`` /
+``LSTM`` / ``GRU`` to float32 round-off. Chapter 4 writes its own, shorter steps
+in its cells and asserts that they equal both this reference and Keras; the
+exercise checkers use it too.
 
 Read it top to bottom:
 
@@ -49,7 +50,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Sequence, Union
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -156,7 +158,7 @@ def _check_weights(
     recurrent_kernel: Any,
     bias: Any,
     gates: int,
-    bias_rows: Optional[int] = None,
+    bias_rows: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Validate one cell's weights and return them as float64 with ``units``.
 
@@ -167,7 +169,10 @@ def _check_weights(
     """
     gate_text = "" if gates == 1 else f"{gates} * "
     recurrent_kernel = _as_float64("recurrent_kernel", recurrent_kernel)
-    if recurrent_kernel.ndim != 2 or recurrent_kernel.shape[1] != gates * recurrent_kernel.shape[0]:
+    if (
+        recurrent_kernel.ndim != 2
+        or recurrent_kernel.shape[1] != gates * recurrent_kernel.shape[0]
+    ):
         raise ValueError(
             f"recurrent_kernel must have shape (units, {gate_text}units); "
             f"got {recurrent_kernel.shape}"
@@ -202,8 +207,7 @@ def _check_weights(
             )
         elif gates == 3 and bias_rows is None and bias.shape == (2, width):
             hint = (
-                " A (2, 3 * units) bias belongs to a reset_after=True GRU;"
-                " pass reset_after=True."
+                " A (2, 3 * units) bias belongs to a reset_after=True GRU; pass reset_after=True."
             )
         raise ValueError(f"bias must have shape {wanted}; got {bias.shape}.{hint}")
     return kernel, recurrent_kernel, bias, units
@@ -226,9 +230,7 @@ def _check_sequence_input(inputs: Any) -> np.ndarray:
             f"inputs must have shape (batch, timesteps, features); got {inputs.shape}"
         )
     if inputs.shape[1] == 0:
-        raise ValueError(
-            f"inputs must have at least one timestep; got shape {inputs.shape}"
-        )
+        raise ValueError(f"inputs must have at least one timestep; got shape {inputs.shape}")
     return inputs
 
 
@@ -236,8 +238,7 @@ def _check_state(name: str, state: Any, batch: int, units: int) -> np.ndarray:
     state = _as_float64(name, state)
     if state.shape != (batch, units):
         raise ValueError(
-            f"{name} must have shape (batch, units) = ({batch}, {units}); "
-            f"got {state.shape}"
+            f"{name} must have shape (batch, units) = ({batch}, {units}); got {state.shape}"
         )
     return state
 
@@ -271,7 +272,7 @@ def _finish(
     states: list[np.ndarray],
     return_sequences: bool,
     return_state: bool,
-) -> Union[np.ndarray, tuple[np.ndarray, ...]]:
+) -> np.ndarray | tuple[np.ndarray, ...]:
     """Shape the result the way Keras does: output, then the final states."""
     output = np.stack(outputs, axis=1) if return_sequences else outputs[-1]
     if return_state:
@@ -293,7 +294,7 @@ def simple_rnn_step(
     h_prev: np.ndarray,
     kernel: np.ndarray,
     recurrent_kernel: np.ndarray,
-    bias: Optional[np.ndarray],
+    bias: np.ndarray | None,
     activation: Activation = np.tanh,
 ) -> np.ndarray:
     r"""One SimpleRNN timestep: ``h_t = activation(x_t W + h_{t-1} U + b)``.
@@ -331,12 +332,12 @@ def simple_rnn(
     inputs: np.ndarray,
     kernel: np.ndarray,
     recurrent_kernel: np.ndarray,
-    bias: Optional[np.ndarray],
-    initial_state: Optional[np.ndarray] = None,
+    bias: np.ndarray | None,
+    initial_state: np.ndarray | None = None,
     return_sequences: bool = False,
     return_state: bool = False,
     activation: Activation = np.tanh,
-) -> Union[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Run a SimpleRNN over a whole sequence, like ``keras.layers.SimpleRNN``.
 
     Args:
@@ -400,7 +401,7 @@ def lstm_step(
     c_prev: np.ndarray,
     kernel: np.ndarray,
     recurrent_kernel: np.ndarray,
-    bias: Optional[np.ndarray],
+    bias: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""One LSTM timestep, following Keras's weight layout.
 
@@ -455,11 +456,11 @@ def lstm(
     inputs: np.ndarray,
     kernel: np.ndarray,
     recurrent_kernel: np.ndarray,
-    bias: Optional[np.ndarray],
-    initial_state: Optional[Sequence[np.ndarray]] = None,
+    bias: np.ndarray | None,
+    initial_state: Sequence[np.ndarray] | None = None,
     return_sequences: bool = False,
     return_state: bool = False,
-) -> Union[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run an LSTM over a whole sequence, like ``keras.layers.LSTM``.
 
     Args:
@@ -522,7 +523,7 @@ def _gru_core(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after):
     return update_gate * h_prev + (1.0 - update_gate) * candidate
 
 
-def _gru_bias_rows(reset_after: bool) -> Optional[int]:
+def _gru_bias_rows(reset_after: bool) -> int | None:
     return 2 if reset_after else None
 
 
@@ -531,7 +532,7 @@ def gru_step(
     h_prev: np.ndarray,
     kernel: np.ndarray,
     recurrent_kernel: np.ndarray,
-    bias: Optional[np.ndarray],
+    bias: np.ndarray | None,
     reset_after: bool = True,
 ) -> np.ndarray:
     r"""One GRU timestep, following Keras exactly.
@@ -590,7 +591,11 @@ def gru_step(
     """
     x_t = _check_step_input(x_t)
     kernel, recurrent_kernel, bias, units = _check_weights(
-        x_t.shape[1], kernel, recurrent_kernel, bias, gates=3,
+        x_t.shape[1],
+        kernel,
+        recurrent_kernel,
+        bias,
+        gates=3,
         bias_rows=_gru_bias_rows(reset_after),
     )
     h_prev = _check_state("h_prev", h_prev, x_t.shape[0], units)
@@ -601,12 +606,12 @@ def gru(
     inputs: np.ndarray,
     kernel: np.ndarray,
     recurrent_kernel: np.ndarray,
-    bias: Optional[np.ndarray],
-    initial_state: Optional[np.ndarray] = None,
+    bias: np.ndarray | None,
+    initial_state: np.ndarray | None = None,
     return_sequences: bool = False,
     return_state: bool = False,
     reset_after: bool = True,
-) -> Union[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Run a GRU over a whole sequence, like ``keras.layers.GRU``.
 
     Uses Keras's update ``h_t = z_t * h_{t-1} + (1 - z_t) * h~_t``; see
@@ -636,7 +641,11 @@ def gru(
     inputs = _check_sequence_input(inputs)
     batch, timesteps, features = inputs.shape
     kernel, recurrent_kernel, bias, units = _check_weights(
-        features, kernel, recurrent_kernel, bias, gates=3,
+        features,
+        kernel,
+        recurrent_kernel,
+        bias,
+        gates=3,
         bias_rows=_gru_bias_rows(reset_after),
     )
     (h,) = _initial_states(initial_state, ["h0"], batch, units)
@@ -658,7 +667,7 @@ _DEFAULT_ACTIVATIONS = {
 }
 
 
-def _activation_name(function: Any) -> Optional[str]:
+def _activation_name(function: Any) -> str | None:
     return None if function is None else getattr(function, "__name__", repr(function))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import doctest
 import os
+import re
+from pathlib import Path
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 
@@ -33,10 +35,14 @@ CELLS = {
     "simple_rnn": (lambda units, **kw: keras.layers.SimpleRNN(units, **kw), simple_rnn, 1),
     "lstm": (lambda units, **kw: keras.layers.LSTM(units, **kw), lstm, 2),
     "gru_reset_after": (
-        lambda units, **kw: keras.layers.GRU(units, reset_after=True, **kw), gru, 1
+        lambda units, **kw: keras.layers.GRU(units, reset_after=True, **kw),
+        gru,
+        1,
     ),
     "gru_reset_before": (
-        lambda units, **kw: keras.layers.GRU(units, reset_after=False, **kw), gru, 1
+        lambda units, **kw: keras.layers.GRU(units, reset_after=False, **kw),
+        gru,
+        1,
     ),
 }
 
@@ -109,8 +115,11 @@ def test_nonzero_initial_state_matches_keras(name):
     expected = _keras_run(layer, x, True, initial_state=states)
     initial_state = states if n_states > 1 else states[0]
     reference = reference_fn(
-        x, **keras_weights(layer), initial_state=initial_state,
-        return_sequences=True, return_state=True,
+        x,
+        **keras_weights(layer),
+        initial_state=initial_state,
+        return_sequences=True,
+        return_state=True,
     )
     assert _max_difference(reference, expected) < TOLERANCE
     # ...and the initial state matters: starting from zeros gives other numbers.
@@ -136,15 +145,21 @@ def test_use_bias_false(name):
     assert weights["bias"] is None
     _, reference_fn, _ = CELLS[name]
     expected = _keras_run(layer, x, True)
-    assert _max_difference(
-        reference_fn(x, **weights, return_sequences=True, return_state=True), expected
-    ) < TOLERANCE
+    assert (
+        _max_difference(
+            reference_fn(x, **weights, return_sequences=True, return_state=True), expected
+        )
+        < TOLERANCE
+    )
 
 
 def test_step_functions_agree_with_sequence_functions():
     x = _inputs().astype(np.float64)
-    for name, step in [("simple_rnn", simple_rnn_step), ("gru_reset_after", gru_step),
-                       ("gru_reset_before", gru_step)]:
+    for name, step in [
+        ("simple_rnn", simple_rnn_step),
+        ("gru_reset_after", gru_step),
+        ("gru_reset_before", gru_step),
+    ]:
         weights = keras_weights(_build(name, 3))
         _, reference_fn, _ = CELLS[name]
         h = np.zeros((BATCH, 3))
@@ -230,8 +245,12 @@ def test_wrong_gru_convention_is_caught():
     weights = keras_weights(layer)
     # Same weights, classic formulation with the two biases summed.
     classic = gru(
-        x, weights["kernel"], weights["recurrent_kernel"], weights["bias"].sum(axis=0),
-        reset_after=False, return_sequences=True,
+        x,
+        weights["kernel"],
+        weights["recurrent_kernel"],
+        weights["bias"].sum(axis=0),
+        reset_after=False,
+        return_sequences=True,
     )
     assert float(np.abs(classic - expected[0]).max()) > 1e-3
 
@@ -246,48 +265,99 @@ def _lstm_weights(units=3, features=FEATURES):
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: lstm(np.zeros((4, 5)), *_lstm_weights()),
-         r"inputs must have shape \(batch, timesteps, features\); got \(4, 5\)"),
+        (
+            lambda: lstm(np.zeros((4, 5)), *_lstm_weights()),
+            r"inputs must have shape \(batch, timesteps, features\); got \(4, 5\)",
+        ),
         (lambda: lstm(np.zeros((4, 0, 5)), *_lstm_weights()), "at least one timestep"),
-        (lambda: lstm(np.zeros((4, 7, 6)), *_lstm_weights()),
-         r"kernel must have shape \(features, 4 \* units\) = \(6, 12\).*got \(5, 12\)"),
-        (lambda: lstm(np.zeros((4, 7, 5)), np.zeros((5, 12)), np.zeros((3, 9)), np.zeros(12)),
-         r"recurrent_kernel must have shape \(units, 4 \* units\); got \(3, 9\)"),
-        (lambda: lstm(np.zeros((4, 7, 5)), np.zeros((5, 12)), np.zeros((3, 12)), np.zeros(9)),
-         r"bias must have shape \(4 \* units,\) = \(12,\); got \(9,\)"),
-        (lambda: lstm(np.zeros((4, 7, 5)), *_lstm_weights(), initial_state=[np.zeros((4, 3))]),
-         r"initial_state must be a list of 2 arrays \[h0, c0\]"),
-        (lambda: lstm(np.zeros((4, 7, 5)), *_lstm_weights(),
-                      initial_state=[np.zeros((4, 3)), np.zeros((2, 3))]),
-         r"initial_state\[1\] \(c0\) must have shape \(batch, units\) = \(4, 3\); got \(2, 3\)"),
-        (lambda: lstm_step(np.zeros(5), np.zeros((1, 3)), np.zeros((1, 3)), *_lstm_weights()),
-         r"x_t must have shape \(batch, features\); got \(5,\)"),
-        (lambda: lstm_step(np.zeros((1, 5)), np.zeros((1, 3)), np.zeros((1, 4)),
-                           *_lstm_weights()),
-         r"c_prev must have shape \(batch, units\) = \(1, 3\); got \(1, 4\)"),
-        (lambda: simple_rnn(np.zeros((4, 7, 5)), np.zeros((5, 3)), np.zeros((3, 3)),
-                            np.zeros(3), initial_state=np.zeros((4, 2))),
-         r"initial_state\[0\] \(h0\) must have shape \(batch, units\) = \(4, 3\)"),
-        (lambda: simple_rnn_step(np.zeros((1, 5)), np.zeros((1, 2)), np.zeros((5, 3)),
-                                 np.zeros((3, 3)), np.zeros(3)),
-         r"h_prev must have shape \(batch, units\) = \(1, 3\); got \(1, 2\)"),
-        (lambda: simple_rnn(np.zeros((4, 7, 5)), np.zeros((5, 3)), np.zeros((3, 3)),
-                            np.zeros((1, 3))),
-         r"bias must have shape \(units,\) = \(3,\); got \(1, 3\)"),
-        (lambda: gru(np.zeros((4, 7, 5)), np.zeros((5, 9)), np.zeros((3, 9)), np.zeros(9)),
-         r"bias must have shape \(2, 3 \* units\) = \(2, 9\); got \(9,\).*reset_after=False"),
-        (lambda: gru(np.zeros((4, 7, 5)), np.zeros((5, 9)), np.zeros((3, 9)),
-                     np.zeros((2, 9)), reset_after=False),
-         r"bias must have shape \(3 \* units,\) = \(9,\); got \(2, 9\).*reset_after=True"),
-        (lambda: gru(np.zeros((4, 7, 5)), np.zeros((5, 9)), np.zeros((3, 9)),
-                     np.zeros((3, 9))),
-         r"bias must have shape \(2, 3 \* units\) = \(2, 9\); got \(3, 9\)\.$"),
-        (lambda: gru_step(np.zeros((1, 5)), np.zeros((1, 3)), np.zeros((5, 9)),
-                          np.zeros((9, 3)), np.zeros((2, 9))),
-         r"recurrent_kernel must have shape \(units, 3 \* units\); got \(9, 3\)"),
-        (lambda: simple_rnn(np.zeros((4, 7, 5)), "not numbers", np.zeros((3, 3)),
-                            np.zeros(3)),
-         "kernel must be a numeric array"),
+        (
+            lambda: lstm(np.zeros((4, 7, 6)), *_lstm_weights()),
+            r"kernel must have shape \(features, 4 \* units\) = \(6, 12\).*got \(5, 12\)",
+        ),
+        (
+            lambda: lstm(np.zeros((4, 7, 5)), np.zeros((5, 12)), np.zeros((3, 9)), np.zeros(12)),
+            r"recurrent_kernel must have shape \(units, 4 \* units\); got \(3, 9\)",
+        ),
+        (
+            lambda: lstm(np.zeros((4, 7, 5)), np.zeros((5, 12)), np.zeros((3, 12)), np.zeros(9)),
+            r"bias must have shape \(4 \* units,\) = \(12,\); got \(9,\)",
+        ),
+        (
+            lambda: lstm(np.zeros((4, 7, 5)), *_lstm_weights(), initial_state=[np.zeros((4, 3))]),
+            r"initial_state must be a list of 2 arrays \[h0, c0\]",
+        ),
+        (
+            lambda: lstm(
+                np.zeros((4, 7, 5)),
+                *_lstm_weights(),
+                initial_state=[np.zeros((4, 3)), np.zeros((2, 3))],
+            ),
+            r"initial_state\[1\] \(c0\) must have shape \(batch, units\) = \(4, 3\); got \(2, 3\)",
+        ),
+        (
+            lambda: lstm_step(np.zeros(5), np.zeros((1, 3)), np.zeros((1, 3)), *_lstm_weights()),
+            r"x_t must have shape \(batch, features\); got \(5,\)",
+        ),
+        (
+            lambda: lstm_step(
+                np.zeros((1, 5)), np.zeros((1, 3)), np.zeros((1, 4)), *_lstm_weights()
+            ),
+            r"c_prev must have shape \(batch, units\) = \(1, 3\); got \(1, 4\)",
+        ),
+        (
+            lambda: simple_rnn(
+                np.zeros((4, 7, 5)),
+                np.zeros((5, 3)),
+                np.zeros((3, 3)),
+                np.zeros(3),
+                initial_state=np.zeros((4, 2)),
+            ),
+            r"initial_state\[0\] \(h0\) must have shape \(batch, units\) = \(4, 3\)",
+        ),
+        (
+            lambda: simple_rnn_step(
+                np.zeros((1, 5)), np.zeros((1, 2)), np.zeros((5, 3)), np.zeros((3, 3)), np.zeros(3)
+            ),
+            r"h_prev must have shape \(batch, units\) = \(1, 3\); got \(1, 2\)",
+        ),
+        (
+            lambda: simple_rnn(
+                np.zeros((4, 7, 5)), np.zeros((5, 3)), np.zeros((3, 3)), np.zeros((1, 3))
+            ),
+            r"bias must have shape \(units,\) = \(3,\); got \(1, 3\)",
+        ),
+        (
+            lambda: gru(np.zeros((4, 7, 5)), np.zeros((5, 9)), np.zeros((3, 9)), np.zeros(9)),
+            r"bias must have shape \(2, 3 \* units\) = \(2, 9\); got \(9,\).*reset_after=False",
+        ),
+        (
+            lambda: gru(
+                np.zeros((4, 7, 5)),
+                np.zeros((5, 9)),
+                np.zeros((3, 9)),
+                np.zeros((2, 9)),
+                reset_after=False,
+            ),
+            r"bias must have shape \(3 \* units,\) = \(9,\); got \(2, 9\).*reset_after=True",
+        ),
+        (
+            lambda: gru(np.zeros((4, 7, 5)), np.zeros((5, 9)), np.zeros((3, 9)), np.zeros((3, 9))),
+            r"bias must have shape \(2, 3 \* units\) = \(2, 9\); got \(3, 9\)\.$",
+        ),
+        (
+            lambda: gru_step(
+                np.zeros((1, 5)),
+                np.zeros((1, 3)),
+                np.zeros((5, 9)),
+                np.zeros((9, 3)),
+                np.zeros((2, 9)),
+            ),
+            r"recurrent_kernel must have shape \(units, 3 \* units\); got \(9, 3\)",
+        ),
+        (
+            lambda: simple_rnn(np.zeros((4, 7, 5)), "not numbers", np.zeros((3, 3)), np.zeros(3)),
+            "kernel must be a numeric array",
+        ),
     ],
 )
 def test_shape_errors(call, message):
@@ -339,8 +409,9 @@ def test_gate_equations_cover_every_cell():
         assert latex.count("{") == latex.count("}")
     assert r"c_t &= f_t \odot c_{t-1} + i_t \odot \tilde{c}_t" in GATE_EQUATIONS["lstm"]
     for key in ("gru_reset_after", "gru_reset_before"):
-        assert r"h_t &= z_t \odot h_{t-1} + \left(1 - z_t\right) \odot \tilde{h}_t" in (
-            GATE_EQUATIONS[key]
+        assert (
+            r"h_t &= z_t \odot h_{t-1} + \left(1 - z_t\right) \odot \tilde{h}_t"
+            in (GATE_EQUATIONS[key])
         )
     assert r"r_t \odot \left(h_{t-1} U_h" in GATE_EQUATIONS["gru_reset_after"]
     assert r"\left(r_t \odot h_{t-1}\right) U_h" in GATE_EQUATIONS["gru_reset_before"]
@@ -350,3 +421,23 @@ def test_docstring_examples_run():
     result = doctest.testmod(rnn_reference, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 10
     assert result.failed == 0
+
+
+# --- The chapter states these equations ------------------------------------------
+
+CHAPTER = Path(__file__).resolve().parent.parent / "book" / "04_recurrent_networks.md"
+
+
+def _without_space(latex: str) -> str:
+    return re.sub(r"\s+", "", latex)
+
+
+@pytest.mark.skipif(not CHAPTER.is_file(), reason="chapter 4 not present")
+def test_chapter_states_the_reference_equations():
+    markdown = CHAPTER.read_text(encoding="utf-8")
+    blocks = re.findall(r"^\$\$\n(.*?)\n\$\$$", markdown, re.MULTILINE | re.DOTALL)
+    blocks = [_without_space(block) for block in blocks]
+    for name, latex in GATE_EQUATIONS.items():
+        assert _without_space(latex) in blocks, (
+            f"the chapter's $$ blocks do not include GATE_EQUATIONS[{name!r}]"
+        )
