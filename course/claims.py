@@ -179,7 +179,7 @@ class Declaration:
     reference: str = ""
     value_range: tuple[float | None, float | None] | None = None
     headline: bool = False
-    data: tuple[str, ...] = ()
+    data: tuple[str, ...] | None = None  # None: not said; (): rests on no dataset
 
     @property
     def chapter(self) -> str:
@@ -225,7 +225,7 @@ def declare(
     if value_range is not None:
         natural_band = Band.of(value_range)
         natural = (natural_band.low, natural_band.high)
-    names = (data,) if isinstance(data, str) else tuple(data)
+    names = (data,) if isinstance(data, str) else None if data is None else tuple(data)
     declared = Declaration(
         name,
         Band.of(fast),
@@ -335,7 +335,8 @@ def rests_on_standin(declared: Declaration, data: Any = None) -> bool:
 
     True when ``data`` is or holds a stand-in dataset, or when this process
     loaded a stand-in among the datasets the declaration names (among all
-    loaded datasets, if it names none).
+    loaded datasets if it says nothing; ``data: []`` declares a number that
+    rests on no dataset).
 
     Example:
         >>> rests_on_standin(Declaration("x", Band(0, None), Band(0, None), data=("nothing",)))
@@ -346,7 +347,7 @@ def rests_on_standin(declared: Declaration, data: Any = None) -> bool:
     from course.data.loaders import loaded_datasets
 
     loaded = loaded_datasets()
-    if declared.data:
+    if declared.data is not None:  # the declaration names what it rests on ([] = nothing)
         loaded = [dataset for dataset in loaded if dataset.name in declared.data]
     return any(dataset.is_standin for dataset in loaded)
 

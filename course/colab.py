@@ -107,7 +107,9 @@ def setup_cell_source(repository_url: str, branch: str = "main") -> str:
     """
     return (
         "# Set-up for Colab: install the course package and its dependencies if missing.\n"
-        "import importlib.util, subprocess, sys\n"
+        "import importlib.util\n"
+        "import subprocess\n"
+        "import sys\n"
         "\n"
         f'COURSE = "{PACKAGE_NAME} @ git+{repository_url}@{branch}"\n'
         'if importlib.util.find_spec("course") is None:\n'

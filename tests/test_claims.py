@@ -31,7 +31,7 @@ def _claim(
     reference="",
     value_range=None,
     headline=False,
-    declared_data=(),
+    declared_data=None,
     **arguments,
 ):
     """Declare a claim (as a chapter's YAML file would), then claim it."""
@@ -454,3 +454,17 @@ def test_the_full_profile_refuses_to_record_a_standin_claim(results_in_tmp):
             profile=get_profile("full"),
         )
     assert not (results_in_tmp / "full.jsonl").exists()
+
+
+def test_a_claim_declared_to_rest_on_no_dataset_is_never_marked():
+    loaders.record_loaded(_dataset("mnist", "stand-in"))
+    text = _claim(
+        "ch99_gradient_ratio",
+        2.0,
+        fast=(0, None),
+        full=(0, None),
+        glue=False,
+        declared_data=[],
+        profile=get_profile("fast"),
+    )
+    assert text == "2.000"

@@ -78,6 +78,9 @@ def colab_like_kernel(tmp_path_factory):
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # Colab ships a recent pip; the one a new venv brings may not read git+file URLs.
+    upgrade = [str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"]
+    subprocess.run(upgrade, check=True, capture_output=True)
     install = subprocess.run(
         [
             str(python),
