@@ -83,8 +83,12 @@ def read_chapter(source: Path, root: Path = ROOT) -> Any:
     )
 
 
-def execute_chapter(source: Path, profile: str, *, root: Path = ROOT) -> float:
+def execute_chapter(
+    source: Path, profile: str, *, root: Path = ROOT, book_cache: bool = True
+) -> float:
     """Execute one chapter in ``profile``; write, cache and time it; return the seconds.
+
+    ``book_cache=False`` leaves the book's execution cache alone (for drafts).
 
     Raises:
         ChapterFailedError: a cell failed; the executed notebook (with the
@@ -120,7 +124,8 @@ def execute_chapter(source: Path, profile: str, *, root: Path = ROOT) -> float:
     if failure is not None:
         raise ChapterFailedError(f"{source.name} failed in the {profile} profile:\n{failure}")
     record_timing(source.stem, seconds, profile=profile, method="course.execute")
-    _store_in_book_cache(notebook, source, seconds, profile, root)
+    if book_cache:
+        _store_in_book_cache(notebook, source, seconds, profile, root)
     return seconds
 
 
@@ -150,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get(PROFILE_ENV, "full"),
         help=f"run profile (default: ${PROFILE_ENV}, else full)",
     )
+    parser.add_argument(
+        "--no-book-cache",
+        action="store_true",
+        help="do not store the executed chapters in the book's execution cache",
+    )
     arguments = parser.parse_args(argv)
     try:
         chapters = resolve_chapters(arguments.chapters)
@@ -159,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     for source in chapters:
         print(f"== {source.stem}: executing in the {arguments.profile} profile", flush=True)
         try:
-            seconds = execute_chapter(source, arguments.profile)
+            seconds = execute_chapter(
+                source, arguments.profile, book_cache=not arguments.no_book_cache
+            )
         except ChapterFailedError as error:
             print(error, file=sys.stderr, flush=True)
             failed.append(source.stem)
