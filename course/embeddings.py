@@ -13,9 +13,8 @@ Wherever a function takes ``vectors`` it accepts a ``KeyedVectors``, a
 and ``"[UNK]"`` are never returned as answers.
 
 :func:`embedding_matrix_from_keyed_vectors` goes the other way: it builds the
-initial weight matrix of a Keras ``Embedding`` layer from pretrained vectors.
-:func:`pretrained_vectors_or_fallback` fetches GloVe, or other vectors where
-GloVe cannot be had, and says which on the page.
+initial weight matrix of a Keras ``Embedding`` layer from pretrained vectors
+(chapter 2 writes its own and checks it against this one).
 
 Example:
     >>> import numpy as np
@@ -481,111 +480,3 @@ def embedding_matrix_from_keyed_vectors(
     examples = tuple(vocabulary[row] for row in missing_rows[:max_examples])
     report = CoverageReport(len(found_rows), len(missing_rows), examples, name)
     return matrix, report
-
-
-# --------------------------------------------------------------------------
-# Pretrained vectors with a fallback
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PretrainedVectors:
-    """Word vectors for an ``Embedding`` layer, and where they came from.
-
-    ``words`` and ``vectors`` are aligned (row ``i`` is the vector of
-    ``words[i]``); ``notice`` is a sentence for the page saying what was
-    loaded, or why the fallback replaced it; ``dataset`` is the loaded
-    :class:`~course.data.Dataset` (``None`` for the fallback), for ``claim(data=...)``.
-
-    Example:
-        >>> vectors = PretrainedVectors(["cat"], np.ones((1, 2)), "toy", "A toy.", False)
-        >>> vectors.dimension, vectors.as_pair()[0]
-        (2, ['cat'])
-    """
-
-    words: list[str]
-    vectors: np.ndarray
-    name: str
-    notice: str
-    is_fallback: bool
-    dataset: Any = None
-
-    @property
-    def dimension(self) -> int:
-        """Length of each vector."""
-        return int(self.vectors.shape[1])
-
-    def as_pair(self) -> tuple[list[str], np.ndarray]:
-        """``(words, vectors)``, the form :func:`embedding_matrix_from_keyed_vectors` accepts."""
-        return self.words, self.vectors
-
-
-def pretrained_vectors_or_fallback(
-    fallback: Any,
-    *,
-    load: Any = None,
-    dimension: int = 100,
-    name: str | None = None,
-    fallback_name: str = "Word2Vec vectors trained on the review text",
-) -> PretrainedVectors:
-    """GloVe vectors if they can be had, else the vectors ``fallback()`` returns.
-
-    ``load`` is a function returning a dataset with ``.words``, ``.vectors``,
-    ``.notice`` and ``.title``; by default ``course.data.load_glove(dimension)``.
-    When it raises :class:`~course.data.DataUnavailableError`, ``fallback`` (a
-    function taking no arguments, called only then) supplies the vectors: a
-    gensim ``KeyedVectors``, a ``(words, matrix)`` pair or a dict ``word ->
-    vector``. The notice then says that GloVe was unavailable and what replaced it.
-    ``name`` (default ``"GloVe 6B <dimension>d"``) and ``fallback_name`` label
-    the vectors in tables and prose.
-    Any other error (a corrupt file, say) is raised: the fallback never hides a
-    broken copy.
-
-    Example:
-        >>> from course.data import DataUnavailableError
-        >>> def no_glove():
-        ...     raise DataUnavailableError("GloVe is not in the cache or mirror.")
-        >>> vectors = pretrained_vectors_or_fallback(
-        ...     lambda: (["cat", "dog"], np.eye(2)), load=no_glove, fallback_name="toy vectors")
-        >>> vectors.is_fallback, vectors.name, vectors.words
-        (True, 'toy vectors', ['cat', 'dog'])
-        >>> print(vectors.notice)  # doctest: +NORMALIZE_WHITESPACE
-        GloVe is unavailable here (GloVe is not in the cache or mirror.),
-        so this page uses toy vectors instead.
-    """
-    from course import data
-
-    if not callable(fallback):
-        raise ValueError(
-            "fallback must be a function that returns vectors when called, e.g. "
-            "`lambda: word2vec.wv`; it is only called when GloVe cannot be had."
-        )
-    if load is None:
-
-        def load() -> Any:
-            return data.load_glove(dimension)
-
-    try:
-        dataset = load()
-    except data.DataUnavailableError as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        words, matrix = _words_and_matrix(fallback())
-        notice = (
-            f"GloVe is unavailable here ({reason}), so this page uses {fallback_name} instead."
-        )
-        return PretrainedVectors(
-            [str(word) for word in words],
-            np.asarray(matrix, dtype=np.float32),
-            fallback_name,
-            notice,
-            True,
-        )
-    words = [str(word) for word in dataset.words]
-    vectors = np.asarray(dataset.vectors, dtype=np.float32)
-    if vectors.ndim != 2 or vectors.shape[0] != len(words):
-        raise ValueError(
-            f"The loaded vectors should have one row per word ({len(words)} words), "
-            f"got shape {vectors.shape}."
-        )
-    label = name if name is not None else f"GloVe 6B {dimension}d"
-    return PretrainedVectors(words, vectors, label, dataset.notice, False, dataset)
