@@ -112,6 +112,14 @@ def test_clipping_uses_the_keras_epsilon():
     assert reconstruction[0] == pytest.approx(-np.log(KERAS_EPSILON))
 
 
+def test_float32_probabilities_are_clipped_as_float32_rounds_one_minus_epsilon():
+    ceiling = float(np.float32(1 - KERAS_EPSILON))  # 1 - 1.19e-7, not 1 - 1e-7
+    as_float32, _ = vae_loss_terms([[0.0]], np.ones((1, 1), np.float32), [[0.0]], [[0.0]])
+    as_float64, _ = vae_loss_terms([[0.0]], np.ones((1, 1)), [[0.0]], [[0.0]])
+    assert as_float32[0] == pytest.approx(-np.log(1 - ceiling))
+    assert as_float64[0] == pytest.approx(-np.log(KERAS_EPSILON))
+
+
 def test_kl_term_matches_a_monte_carlo_estimate():
     mean, log_var = np.array([[0.7, -1.2]]), np.array([[-0.5, 0.4]])
     _, kl = vae_loss_terms([[0.5]], [[0.5]], mean, log_var)
