@@ -269,6 +269,35 @@ def test_offline_switch_stops_downloads_before_any_request(server, home, monkeyp
     assert server.requests == []
 
 
+@pytest.mark.parametrize("value", ["0", "false", "No", "off", ""])
+def test_offline_switch_set_to_off_lets_downloads_through(server, home, monkeypatch, value):
+    monkeypatch.setenv("COURSE_DATA_OFFLINE", value)
+    remote = served_remote(server, "table.csv", CONTENT)
+
+    fetched = fetch(remote, progress=False)
+    assert fetched.path.read_bytes() == CONTENT
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("value", ["1", "TRUE", "yes", " on "])
+def test_offline_switch_accepts_the_usual_spellings_of_on(server, home, monkeypatch, value):
+    monkeypatch.setenv("COURSE_DATA_OFFLINE", value)
+    remote = served_remote(server, "table.csv", CONTENT)
+
+    with pytest.raises(DownloadError, match="COURSE_DATA_OFFLINE"):
+        fetch(remote, progress=False)
+    assert server.requests == []
+
+
+def test_offline_switch_with_an_unknown_value_says_what_to_set(server, home, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_OFFLINE", "maybe")
+    remote = served_remote(server, "table.csv", CONTENT)
+
+    with pytest.raises(ValueError, match="'maybe' is neither on nor off.*Set it to 1"):
+        fetch(remote, progress=False)
+    assert server.requests == []
+
+
 def test_retry_succeeds_after_a_transient_server_error(server, home):
     remote = served_remote(server, "table.csv", CONTENT)
     server.modes = ["500"]

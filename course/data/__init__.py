@@ -5,7 +5,7 @@
 - :mod:`course.data.fetch`: cache → mirror → download, verified; archives
   extracted once. Environment: ``COURSE_DATA_HOME`` (cache, default
   ``~/course_data``), ``COURSE_DATA_MIRROR`` (read-only mirror folders),
-  ``COURSE_DATA_OFFLINE`` (switch downloads off).
+  ``COURSE_DATA_OFFLINE=1`` (switch downloads off; ``0`` or unset: on).
 - :mod:`course.data.loaders`: ``load_*`` functions returning a :class:`Dataset`
   with its provenance notice.
 - :mod:`course.data.standins`: small generated data for the fast profile when a

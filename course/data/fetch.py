@@ -14,7 +14,8 @@
    naming it, and the search goes on;
 3. a **download** from the registered URL, into a uniquely named ``.part`` file
    in the data home that is verified before it is moved into place. Setting
-   ``$COURSE_DATA_OFFLINE`` to any non-empty value switches downloads off.
+   ``$COURSE_DATA_OFFLINE`` to ``1`` (or ``true``, ``yes``, ``on``) switches
+   downloads off; ``0``, ``false``, ``no``, ``off`` or empty leave them on.
    ``$COURSE_DATA_DEADLINE`` (seconds) bounds a whole download; a server slower
    than :data:`MIN_BYTES_PER_SECOND` is abandoned.
 
@@ -636,7 +637,7 @@ def _download(
     timeout: float,
     deadline: _Deadline,
 ) -> FetchedFile:
-    if os.environ.get(OFFLINE_ENV):
+    if downloads_switched_off():
         raise DownloadError(
             _unreachable_message(
                 remote, home, f"downloads are switched off ({OFFLINE_ENV} is set)"
@@ -823,6 +824,37 @@ def _searched_text() -> str:
             f"named in {MIRROR_ENV} does not exist)"
         )
     return " ".join(parts)
+
+
+_SWITCH_ON = ("1", "true", "yes", "on")
+_SWITCH_OFF = ("", "0", "false", "no", "off")
+
+
+def downloads_switched_off() -> bool:
+    """Whether ``$COURSE_DATA_OFFLINE`` switches downloads off.
+
+    ``1``, ``true``, ``yes`` and ``on`` (any case) switch them off; unset,
+    empty, ``0``, ``false``, ``no`` and ``off`` leave them on. Anything else is
+    an error rather than a guess.
+
+    Example:
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"COURSE_DATA_OFFLINE": "0"}):
+        ...     downloads_switched_off()
+        False
+        >>> with mock.patch.dict(os.environ, {"COURSE_DATA_OFFLINE": "Yes"}):
+        ...     downloads_switched_off()
+        True
+    """
+    value = os.environ.get(OFFLINE_ENV, "").strip().lower()
+    if value in _SWITCH_ON:
+        return True
+    if value in _SWITCH_OFF:
+        return False
+    raise ValueError(
+        f"{OFFLINE_ENV}={os.environ[OFFLINE_ENV]!r} is neither on nor off. "
+        "Set it to 1 to switch downloads off, or to 0 (or unset it) to allow them."
+    )
 
 
 def _unreachable_message(remote: RemoteFile, home: Path, reason: str) -> str:
