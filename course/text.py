@@ -27,9 +27,19 @@ import numpy as np
 
 _HTML_TAG = re.compile(r"<[^>]+>")
 _PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")
+_WHITESPACE = re.compile(r"\s")  # every Unicode space, as str.split() knows them
 # The same standardization for tf.strings (RE2 syntax), used inside Keras models.
 HTML_TAG_PATTERN = r"<[^>]+>"
 PUNCTUATION_PATTERN = f"[{re.escape(string.punctuation)}]"
+# RE2's \s is ASCII only, and TensorFlow splits words on ASCII spaces only; these are the
+# other characters str.isspace() accepts. A word that kept one of them could break a saved
+# model: Keras stores the vocabulary one word per line and reads it back with Python's
+# line splitting, which also breaks at U+0085 and U+2028 (284 IMDB training reviews
+# contain U+0085), and the reloaded vocabulary then has repeated words.
+WHITESPACE_PATTERN = (
+    r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+)
 
 
 def standardize(text: str) -> str:
@@ -39,7 +49,7 @@ def standardize(text: str) -> str:
         >>> standardize("Great film!<br /><br />Loved it.")
         'great film  loved it'
     """
-    text = _HTML_TAG.sub(" ", text.lower())
+    text = _HTML_TAG.sub(" ", _WHITESPACE.sub(" ", text.lower()))
     return _PUNCTUATION.sub("", text)
 
 
@@ -139,5 +149,6 @@ def keras_standardize(text_tensor):  # type: ignore[no-untyped-def]
     import tensorflow as tf
 
     lowered = tf.strings.lower(text_tensor, encoding="utf-8")  # not only ASCII, like str.lower
-    without_tags = tf.strings.regex_replace(lowered, HTML_TAG_PATTERN, " ")
+    spaced = tf.strings.regex_replace(lowered, WHITESPACE_PATTERN, " ")
+    without_tags = tf.strings.regex_replace(spaced, HTML_TAG_PATTERN, " ")
     return tf.strings.regex_replace(without_tags, PUNCTUATION_PATTERN, "")

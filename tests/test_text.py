@@ -45,3 +45,38 @@ def test_keras_standardize_matches_python_standardize():
     samples = ["Don't <br />STOP, it's GREAT!", "AMÉLIE, ÇA VA? Ünïcödé <i>CAPS</i>"]
     standardized = text.keras_standardize(tf.constant(samples)).numpy()
     assert [value.decode() for value in standardized] == [text.standardize(s) for s in samples]
+
+
+EVERY_UNICODE_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def test_keras_standardize_turns_every_unicode_space_into_a_space_like_python():
+    import tensorflow as tf
+
+    sample = "a" + "b".join(EVERY_UNICODE_SPACE) + "c"
+    standardized = text.keras_standardize(tf.constant([sample])).numpy()[0].decode()
+
+    assert standardized == text.standardize(sample)
+    assert set(standardized) == set("abc ")
+
+
+def test_a_vectorizer_trained_on_text_with_next_line_characters_saves_and_reloads(tmp_path):
+    # IMDB reviews contain U+0085; a vocabulary word that kept it made the saved model
+    # unloadable ("The passed vocabulary has at least one repeated term").
+    import keras
+    import tensorflow as tf
+
+    @keras.saving.register_keras_serializable(package="test_text")
+    def standardize_for_test(texts):
+        return text.keras_standardize(texts)
+
+    vectorizer = keras.layers.TextVectorization(standardize=standardize_for_test)
+    vectorizer.adapt(["a good film\x85 really", "a bad\u2028film"])
+    model = keras.Sequential([keras.Input((1,), dtype="string"), vectorizer])
+    path = tmp_path / "vectorizer.keras"
+    model.save(path)
+
+    reloaded = keras.models.load_model(path)
+    sample = tf.constant([["a good film\x85 really"]])
+    assert reloaded.layers[0].get_vocabulary() == vectorizer.get_vocabulary()
+    np.testing.assert_array_equal(reloaded(sample).numpy(), model(sample).numpy())
