@@ -204,16 +204,27 @@ def test_cifar10_standin_is_learnable():
     assert model.score(features(x_test), y_test) > 0.3  # chance is 0.1
 
 
-def test_jena_standin_temperature_is_forecastable():
-    temperature = standins.jena_climate_standin(days=60)["data"]["T (degC)"].to_numpy()
+def test_jena_standin_temperature_is_forecastable_and_the_naive_forecast_beatable():
+    temperature = standins.jena_climate_standin(days=365)["data"]["T (degC)"].to_numpy()
     day = 144
+    truth = temperature[5 * day :]
+    # now, 1 day ago, ..., 4 days ago, each aligned with the temperature a day after "now"
+    same_time = np.array(
+        [temperature[(4 - back) * day : len(temperature) - (back + 1) * day] for back in range(5)]
+    )
+    now, five_days = same_time[0], same_time.mean(axis=0)
 
-    yesterday_error = np.abs(temperature[day:] - temperature[:-day]).mean()
-    mean_error = np.abs(temperature - temperature.mean()).mean()
+    naive_error = np.abs(truth - now).mean()
+    mean_error = np.abs(truth - temperature.mean()).mean()
+    # fit how far today's departure from the last five days relaxes on one half; test on the other
+    half = len(truth) // 2
+    change, departure = truth - now, now - five_days
+    relax = (change[:half] @ departure[:half]) / (departure[:half] @ departure[:half])
+    relaxed_error = np.abs(truth[half:] - now[half:] - relax * departure[half:]).mean()
 
-    assert (
-        yesterday_error < 0.8 * mean_error
-    )  # the naive "same time yesterday" forecast beats the mean
+    assert naive_error < 0.6 * mean_error  # "tomorrow like today" beats the mean
+    assert -1 < relax < -0.1  # departures fade, partly
+    assert relaxed_error < 0.95 * np.abs(truth[half:] - now[half:]).mean()  # history helps
 
 
 def test_text8_standin_words_keep_company_by_topic():

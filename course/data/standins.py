@@ -206,13 +206,21 @@ def cifar10_standin(
 
 
 def jena_climate_standin(
-    *, seed: int = DEFAULT_SEED, days: int = 365, reason: str = ""
+    *, seed: int = DEFAULT_SEED, days: int = 730, reason: str = ""
 ) -> Dataset:
-    """A year of synthetic 10-minute weather: daily and yearly cycles plus AR(1) noise.
+    """Two years of synthetic 10-minute weather: daily and yearly cycles plus AR(1) weather.
 
-    The 14 columns have the real names and realistic magnitudes; humidity,
-    vapour pressures, dew point, density and the like follow from temperature,
-    pressure and humidity through the usual physical formulas.
+    The temperature departs from its daily and yearly cycle by the sum of two
+    AR(1) processes: spells that last days (persistence 0.999 per 10 minutes,
+    about 1.8 °C standard deviation) and swings that fade within hours (0.98,
+    about 2.3 °C). That reproduces the real record's lessons: "tomorrow equals
+    today" is a fair forecast (its error is near the real one, about 2.5 °C),
+    a model that reads the last few days in order beats it, and a model that
+    forgets which hours were the last ones (a convnet with global pooling)
+    loses to it. Two years let a chronological 50/25/25 split train on every
+    season. The 14 columns have the real names and realistic magnitudes;
+    humidity, vapour pressures, dew point, density and the like follow from
+    temperature, pressure and humidity through the usual physical formulas.
 
     Example:
         >>> weather = jena_climate_standin(days=2)["data"]
@@ -225,12 +233,13 @@ def jena_climate_standin(
     count = days * 144
     index = pd.date_range("2009-01-01 00:10:00", periods=count, freq="10min", name="Date Time")
     day_phase = 2 * np.pi * ((index.hour * 60 + index.minute) / 1440).to_numpy()
-    year_phase = 2 * np.pi * (index.dayofyear.to_numpy() / 365.25)
+    year_phase = 2 * np.pi * (index.day_of_year.to_numpy() / 365.25)
 
     def ar1(scale: float, persistence: float) -> np.ndarray:
         return lfilter([1.0], [1.0, -persistence], rng.normal(0, scale, size=count))
 
-    temperature = 9.5 - 9 * np.cos(year_phase) - 4 * np.cos(day_phase - 0.5) + ar1(0.25, 0.995)
+    weather = ar1(0.08, 0.999) + ar1(0.45, 0.98)  # spells of days, and hours
+    temperature = 9.5 - 9 * np.cos(year_phase) - 4 * np.cos(day_phase - 0.5) + weather
     pressure = 989 + ar1(0.15, 0.999)
     humidity = np.clip(
         78 + 14 * np.cos(day_phase - 0.5) + 6 * np.cos(year_phase) + ar1(0.8, 0.99), 15, 100
