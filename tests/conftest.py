@@ -16,3 +16,13 @@ def isolated_data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("COURSE_DATA_MIRROR", raising=False)
     monkeypatch.setenv("COURSE_DATA_OFFLINE", "1")
     return home
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close the figures a test drew, so that they do not pile up over the session."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
