@@ -630,6 +630,34 @@ def as_shape(answer: Any, *, name: str = "the shape") -> tuple[int | None, ...]:
     return tuple(shape)
 
 
+def as_shapes(answer: Any, count: int) -> list[tuple[int | None, ...]]:
+    """A list of ``count`` shapes (one per layer), each read by :func:`as_shape`.
+
+    Example:
+        >>> as_shapes([(32, 494, 32), [32, 98, 32]], 2)
+        [(32, 494, 32), (32, 98, 32)]
+        >>> as_shapes((32, 494, 32), 2)
+        Traceback (most recent call last):
+        ...
+        course.exercises.answers.AnswerError: That looks like a single shape, (32, 494, 32):
+        give a list of 2 shapes, one per layer.
+    """
+    answer = to_python(answer)
+    if not isinstance(answer, (list, tuple)):
+        raise AnswerError(
+            f"Expected a list of {count} shape tuples, one per layer, got {describe(answer)}."
+        )
+    single = all(isinstance(size, (int, np.integer)) or size is None for size in answer)
+    if single:
+        raise AnswerError(
+            f"That looks like a single shape, {tuple(answer)}: give a list of {count} shapes, "
+            "one per layer."
+        )
+    if len(answer) != count:
+        raise AnswerError(f"Expected one shape per layer, {count} in all; got {len(answer)}.")
+    return [as_shape(shape, name=f"shape {number + 1}") for number, shape in enumerate(answer)]
+
+
 # Tolerances -----------------------------------------------------------------------
 
 

@@ -15,13 +15,10 @@ from course.conv1d_reference import (
 )
 from course.exercises import checker, compare_values, correct, wrong
 from course.exercises.answers import (
-    AnswerError,
     as_array,
     as_integer,
-    as_shape,
-    describe,
+    as_shapes,
     rounding_hint,
-    to_python,
 )
 
 # Exercise 1: output shapes through Conv1D(32, 7) -> MaxPooling1D(5) -> Conv1D(16, 7).
@@ -57,29 +54,11 @@ def _expected_shapes() -> list[tuple[int, ...]]:
     return shapes
 
 
-def _as_shapes(answer: Any, count: int) -> list[tuple[int | None, ...]]:
-    """A list of ``count`` shapes, each read by :func:`as_shape`."""
-    answer = to_python(answer)
-    if not isinstance(answer, (list, tuple)):
-        raise AnswerError(
-            f"Expected a list of {count} shape tuples, one per layer, got {describe(answer)}."
-        )
-    single = all(isinstance(size, (int, np.integer)) or size is None for size in answer)
-    if single:
-        raise AnswerError(
-            f"That looks like a single shape, {tuple(answer)}: give a list of {count} shapes, "
-            "one per layer."
-        )
-    if len(answer) != count:
-        raise AnswerError(f"Expected one shape per layer, {count} in all; got {len(answer)}.")
-    return [as_shape(shape, name=f"shape {number + 1}") for number, shape in enumerate(answer)]
-
-
 @checker("convnets-for-sequences.1")
 def check_stack_shapes(answer: Any) -> Any:
     """Output shapes of Conv1D(32, 7) -> MaxPooling1D(5) -> Conv1D(16, 7) on (32, 500, 64)."""
     expected = _expected_shapes()
-    shapes = _as_shapes(answer, len(EXERCISE_1_LAYERS))
+    shapes = as_shapes(answer, len(EXERCISE_1_LAYERS))
     for (name, filters, window), given, want in zip(EXERCISE_1_LAYERS, shapes, expected):
         label = f"{name}({filters}, {window})" if filters else f"{name}({window})"
         if given and given[0] is None:
