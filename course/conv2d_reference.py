@@ -384,6 +384,20 @@ def _grid(count: int, columns: int) -> tuple[int, int]:
     return math.ceil(count / columns), columns
 
 
+def _panels(count: int, columns: int) -> tuple[Any, list[Any]]:
+    """A figure with ``count`` small, axis-free panels, ``columns`` to a row."""
+    import matplotlib.pyplot as plt
+
+    rows, columns = _grid(count, columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.1 * rows + 0.3))
+    axes = list(np.atleast_1d(axes).ravel())
+    for axis in axes[count:]:
+        figure.delaxes(axis)
+    for axis in axes[:count]:
+        axis.axis("off")
+    return figure, axes[:count]
+
+
 def plot_filters(kernel: Any, *, columns: int = 8, title: str | None = None) -> Any:
     """Draw a Conv2D kernel's filters, one small image per filter (first input channel).
 
@@ -404,7 +418,6 @@ def plot_filters(kernel: Any, *, columns: int = 8, title: str | None = None) -> 
         >>> len(figure.axes)
         4
     """
-    import matplotlib.pyplot as plt
 
     w = np.asarray(kernel, dtype="float64")
     if w.ndim != 4:
@@ -412,15 +425,8 @@ def plot_filters(kernel: Any, *, columns: int = 8, title: str | None = None) -> 
             "kernel must have shape (kernel_height, kernel_width, channels, filters), got "
             f"{w.shape}: pass layer.get_weights()[0] of a Conv2D layer."
         )
-    filters = w.shape[3]
-    rows, columns = _grid(filters, columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.1 * rows + 0.3))
-    axes = np.atleast_1d(axes).ravel()
+    figure, axes = _panels(w.shape[3], columns)
     for index, axis in enumerate(axes):
-        axis.axis("off")
-        if index >= filters:
-            figure.delaxes(axis)
-            continue
         weights = w[:, :, :, index]
         if w.shape[2] == 3:  # RGB: scale each filter to [0, 1] around grey
             scale = np.abs(weights).max() or 1.0
@@ -445,7 +451,6 @@ def plot_feature_maps(maps: Any, *, columns: int = 8, title: str | None = None) 
         >>> len(figure.axes)
         3
     """
-    import matplotlib.pyplot as plt
 
     array = np.asarray(maps, dtype="float64")
     if array.ndim != 3:
@@ -453,15 +458,8 @@ def plot_feature_maps(maps: Any, *, columns: int = 8, title: str | None = None) 
             f"maps must have shape (height, width, channels) for one image, got {array.shape}; "
             "take one image of a batch with maps[0]."
         )
-    channels = array.shape[2]
-    rows, columns = _grid(channels, columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.1 * rows + 0.3))
-    axes = np.atleast_1d(axes).ravel()
+    figure, axes = _panels(array.shape[2], columns)
     for index, axis in enumerate(axes):
-        axis.axis("off")
-        if index >= channels:
-            figure.delaxes(axis)
-            continue
         axis.imshow(array[:, :, index], cmap="viridis")
     if title:
         figure.suptitle(title, fontsize=10)
