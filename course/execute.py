@@ -17,6 +17,18 @@ once with a Jupyter kernel in ``book/``, and
   ``COURSE_PROFILE=<profile> jupyter-book build .`` shows these outputs instead
   of executing the chapter a second time.
 
+A part of a chapter that needs a dataset this machine cannot have (Jena here:
+no offline copy) or cannot train in a session (CIFAR-10's full profile on two
+CPU cores) can be left out of a *partial* run: its code cells carry the tag
+``needs-<dataset>`` and ``--without <dataset>`` drops them before execution::
+
+    python -m course.execute --profile full --without jena 05
+
+The claims of the parts that run are recorded as usual; the ones left out stay
+"not yet measured". A partial run is timed with its method saying what it left
+out, writes ``_build/executed/<chapter>.without-<dataset>.ipynb`` and never
+enters the book's cache, so no page is built from it.
+
 Example:
     >>> [path.stem for path in resolve_chapters(["01"])]
     ['01_text_vectorization']
@@ -25,9 +37,11 @@ Example:
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +97,96 @@ def read_chapter(source: Path, root: Path = ROOT) -> Any:
     )
 
 
+NEEDS_TAG_PREFIX = "needs-"
+
+
+def _top_level_names(source: str) -> tuple[set[str], set[str]]:
+    """Names a cell binds and names it reads (IPython ``%``/``!`` lines are skipped).
+
+    Scopes are not told apart: a name bound anywhere in the cell counts as bound.
+    """
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    bound: set[str] = set()
+    read: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):  # a function's parameters are its own names
+            bound.add(node.arg)
+    return bound, read
+
+
+def drop_cells_needing(notebook: Any, datasets: Iterable[str]) -> int:
+    """Remove the code cells tagged ``needs-<dataset>``; return how many were removed.
+
+    The cells that stay must not read a name that only removed cells define
+    (else the partial run would fail halfway, or worse, use a stale value).
+
+    Example:
+        >>> import nbformat
+        >>> notebook = nbformat.v4.new_notebook(cells=[
+        ...     nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["needs-jena"]}),
+        ...     nbformat.v4.new_code_cell("y = 2"),
+        ... ])
+        >>> drop_cells_needing(notebook, ["jena"]), [cell.source for cell in notebook.cells]
+        (1, ['y = 2'])
+        >>> notebook.cells.append(nbformat.v4.new_code_cell("print(x)"))
+        >>> notebook.cells.insert(0, nbformat.v4.new_code_cell(
+        ...     "x = 1", metadata={"tags": ["needs-jena"]}))
+        >>> drop_cells_needing(notebook, ["jena"])
+        Traceback (most recent call last):
+        ...
+        ValueError: Code cell 3 reads x, which only cells tagged needs-jena define. ...
+    """
+    tags = {NEEDS_TAG_PREFIX + dataset for dataset in datasets}
+    if not tags:
+        return 0
+    kept, removed = [], []
+    for cell in notebook.cells:
+        needs = tags & set(cell.metadata.get("tags", []))
+        (removed if cell.cell_type == "code" and needs else kept).append(cell)
+    bound_by_removed: set[str] = set()
+    bound_by_kept: set[str] = set()
+    for cell in removed:
+        bound_by_removed |= _top_level_names(cell.source)[0]
+    code_number = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        code_number += 1
+        if any(cell is dropped for dropped in removed):
+            continue
+        bound, read = _top_level_names(cell.source)
+        missing = sorted((read - bound_by_kept - bound) & bound_by_removed)
+        if missing:
+            raise ValueError(
+                f"Code cell {code_number} reads {', '.join(missing)}, which only cells tagged "
+                f"{' or '.join(sorted(tags))} define. Tag it {' or '.join(sorted(tags))} too, "
+                "or define the name in an untagged cell."
+            )
+        bound_by_kept |= bound
+    notebook.cells = kept
+    return len(removed)
+
+
 def execute_chapter(
-    source: Path, profile: str, *, root: Path = ROOT, book_cache: bool = True
+    source: Path,
+    profile: str,
+    *,
+    root: Path = ROOT,
+    book_cache: bool = True,
+    without: Iterable[str] = (),
 ) -> float:
     """Execute one chapter in ``profile``; write, cache and time it; return the seconds.
 
     ``book_cache=False`` leaves the book's execution cache alone (for drafts).
+    ``without`` names datasets whose ``needs-<dataset>`` cells are left out:
+    a partial run, which never enters the book's cache (see the module's text).
 
     Raises:
         ChapterFailedError: a cell failed; the executed notebook (with the
@@ -101,6 +199,15 @@ def execute_chapter(
     from course.timings import record_timing
 
     notebook = read_chapter(source, root)
+    without = sorted(set(without))
+    if without:
+        if not drop_cells_needing(notebook, without):
+            raise ValueError(
+                f"{source.name} has no code cell tagged "
+                f"{' or '.join(NEEDS_TAG_PREFIX + name for name in without)}: nothing to leave "
+                "out. Run it without --without."
+            )
+        book_cache = False
     os.environ[PROFILE_ENV] = profile  # the kernel inherits it
     client = NotebookClient(
         notebook,
@@ -116,14 +223,16 @@ def execute_chapter(
     except CellExecutionError as error:
         failure = error
     seconds = time.monotonic() - started
-    target = root / "_build" / "executed" / f"{source.stem}.ipynb"
+    suffix = "".join(f".without-{name}" for name in without)
+    target = root / "_build" / "executed" / f"{source.stem}{suffix}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".ipynb.part")
     nbformat.write(notebook, partial)
     partial.replace(target)
     if failure is not None:
         raise ChapterFailedError(f"{source.name} failed in the {profile} profile:\n{failure}")
-    record_timing(source.stem, seconds, profile=profile, method="course.execute")
+    method = "course.execute" + "".join(f" --without {name}" for name in without)
+    record_timing(source.stem, seconds, profile=profile, method=method)
     if book_cache:
         _store_in_book_cache(notebook, source, seconds, profile, root)
     return seconds
@@ -160,6 +269,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="do not store the executed chapters in the book's execution cache",
     )
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="DATASET",
+        help="leave out the cells tagged needs-DATASET (a partial run; repeatable)",
+    )
     arguments = parser.parse_args(argv)
     try:
         chapters = resolve_chapters(arguments.chapters)
@@ -170,9 +286,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {source.stem}: executing in the {arguments.profile} profile", flush=True)
         try:
             seconds = execute_chapter(
-                source, arguments.profile, book_cache=not arguments.no_book_cache
+                source,
+                arguments.profile,
+                book_cache=not arguments.no_book_cache,
+                without=arguments.without,
             )
-        except ChapterFailedError as error:
+        except (ChapterFailedError, ValueError) as error:
             print(error, file=sys.stderr, flush=True)
             failed.append(source.stem)
             continue

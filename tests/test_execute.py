@@ -63,3 +63,79 @@ def test_a_failing_chapter_is_reported_and_kept_for_reading(tiny_book):
         execute.execute_chapter(source, "fast", root=tiny_book)
     assert (tiny_book / "_build" / "executed" / "01_tiny.ipynb").is_file()
     assert not (tiny_book / "results" / "timings-fast.jsonl").exists()
+
+
+PARTIAL = (
+    TINY
+    + """
+```{code-cell} ipython3
+:tags: [needs-jena]
+
+weather = "jena rows"
+print("used", weather)
+```
+
+```{code-cell} ipython3
+print("airline part ran")
+```
+"""
+)
+
+
+def test_a_partial_run_leaves_out_the_tagged_cells_and_never_reaches_the_book(tiny_book):
+    from jupyter_cache import get_cache
+
+    source = tiny_book / "book" / "01_tiny.md"
+    source.write_text(PARTIAL)
+    execute.execute_chapter(source, "full", root=tiny_book, without=["jena"])
+    executed = json.loads(
+        (tiny_book / "_build" / "executed" / "01_tiny.without-jena.ipynb").read_text()
+    )
+    text = "".join(
+        "".join(output.get("text", ""))
+        for cell in executed["cells"]
+        for output in cell.get("outputs", [])
+    )
+    assert "airline part ran" in text and "used jena rows" not in text
+    assert not (tiny_book / "_build" / "executed" / "01_tiny.ipynb").exists()
+    timing = json.loads((tiny_book / "results" / "timings-full.jsonl").read_text())
+    assert timing["method"] == "course.execute --without jena"
+    cache = get_cache(str(tiny_book / "_build" / ".jupyter_cache"))
+    assert cache.list_cache_records() == []
+
+
+def test_a_partial_run_refuses_what_would_break_or_leave_nothing_out(tiny_book):
+    source = tiny_book / "book" / "01_tiny.md"
+    with pytest.raises(ValueError, match="no code cell tagged needs-jena"):
+        execute.execute_chapter(source, "full", root=tiny_book, without=["jena"])
+    source.write_text(PARTIAL + '\n```{code-cell} ipython3\nprint(weather)\n```\n')
+    with pytest.raises(ValueError, match="Code cell 4 reads weather.*Tag it needs-jena too"):
+        execute.execute_chapter(source, "full", root=tiny_book, without=["jena"])
+    assert not (tiny_book / "results" / "timings-full.jsonl").exists()
+
+
+def test_a_function_parameter_is_not_mistaken_for_a_left_out_name():
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("rows = 1", metadata={"tags": ["needs-jena"]}),
+            nbformat.v4.new_code_cell("def count(rows):\n    return len(rows)"),
+        ]
+    )
+    assert execute.drop_cells_needing(notebook, ["jena"]) == 1
+
+
+@pytest.mark.parametrize("source", colab.chapter_sources(), ids=lambda path: path.stem)
+def test_every_chapters_tagged_parts_can_be_left_out(source):
+    notebook = execute.read_chapter(source)
+    datasets = {
+        tag.removeprefix(execute.NEEDS_TAG_PREFIX)
+        for cell in notebook.cells
+        for tag in cell.metadata.get("tags", [])
+        if tag.startswith(execute.NEEDS_TAG_PREFIX)
+    }
+    for dataset in sorted(datasets):
+        code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+        left_out = execute.drop_cells_needing(notebook, [dataset])
+        assert 0 < left_out < code_cells, f"{source.stem} without {dataset}"
