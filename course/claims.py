@@ -16,6 +16,13 @@ accuracy)``, which
 5. raises :class:`ClaimOutOfBandError` when the value is outside its band, so a
    chapter whose result regresses fails instead of printing a wrong sentence.
 
+A *measurement run* (``COURSE_CLAIMS_KEEP_GOING=1``, which
+``python -m course.execute --keep-going`` sets) records an out-of-band value
+and goes on instead of stopping, so that one long full-profile run measures
+every claim of a chapter whose full bands are not yet measured. The results
+page marks each recorded value against the band declared *now*: a band later
+set from a measurement covers the value it was set from.
+
 Numbers that cannot vary (parameter counts, sizes) are not claims: glue them
 with :func:`glue_text`.
 
@@ -49,6 +56,7 @@ import numpy as np
 from course.profile import Profile, get_profile
 
 RESULTS_DIR_ENV = "COURSE_RESULTS_DIR"
+KEEP_GOING_ENV = "COURSE_CLAIMS_KEEP_GOING"
 DECLARATIONS_DIR = Path(__file__).resolve().parent / "chapter_claims"
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _DECLARATION_KEYS = {
@@ -66,6 +74,28 @@ _DECLARATION_KEYS = {
 
 class ClaimOutOfBandError(ValueError):
     """A claimed number fell outside the band stated for its profile."""
+
+
+class ClaimOutOfBandWarning(UserWarning):
+    """A measurement run (``COURSE_CLAIMS_KEEP_GOING``) recorded an out-of-band value."""
+
+
+def keep_going() -> bool:
+    """Whether this is a measurement run, where an out-of-band claim warns instead of raising.
+
+    Example:
+        >>> keep_going()  # unless COURSE_CLAIMS_KEEP_GOING is set
+        False
+    """
+    setting = os.environ.get(KEEP_GOING_ENV, "").strip().lower()
+    if setting in ("", "0", "false", "no", "off"):
+        return False
+    if setting in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(
+        f"{KEEP_GOING_ENV}={setting!r} is not understood: set it to 1 for a measurement run "
+        "that records out-of-band values and goes on, or unset it."
+    )
 
 
 class ClaimValueError(ValueError):
@@ -402,7 +432,8 @@ def claim(
         KeyError: the claim is not declared.
         ClaimValueError: the value is not a finite real number in its natural range.
         StandInClaimError: the full profile was asked to record a stand-in number.
-        ClaimOutOfBandError: the value is outside the band of this profile.
+        ClaimOutOfBandError: the value is outside the band of this profile
+            (in a measurement run, see :func:`keep_going`, a warning instead).
 
     Example:
         >>> _ = declare("demo_loss", fast=(None, 0.5), full=(None, 0.3), value_range=(0, None))
@@ -452,10 +483,19 @@ def claim(
     if glue:
         glue_text(name, text)
     if not within:
-        raise ClaimOutOfBandError(
+        message = (
             f"{name} = {number:{declared.fmt}}{declared.unit} is outside its "
             f"{profile.name}-profile band {band}. "
-            "The prose would state a number the code no longer supports: "
+        )
+        if keep_going():
+            import warnings
+
+            message += "Recorded, and the measurement run goes on."
+            print(f"*** OUT OF BAND: {message}", flush=True)
+            warnings.warn(message, ClaimOutOfBandWarning, stacklevel=2)
+            return ClaimedText(text, verdict=f"OUT OF BAND: {message}")
+        raise ClaimOutOfBandError(
+            message + "The prose would state a number the code no longer supports: "
             "look at what changed (data, profile sizes, model, seed) before moving the band."
         )
     verdict = f"{name} = {text}: in its {profile.name}-profile band {band.format(declared.fmt)}"
@@ -630,13 +670,21 @@ def _chapter_of(name: str) -> str:
 
 
 def _shown_value(entry: dict[str, Any] | None) -> str:
-    """A recorded claim as the results page shows it (stand-ins never show a value)."""
+    """A recorded claim as the results page shows it (stand-ins never show a value).
+
+    The value is marked against the band declared now when the claim is still
+    declared, else against the band it was recorded with.
+    """
     if entry is None:
         return ""
     if entry.get("standin"):
         return "stand-in data: not a result"
     shown = f"{entry['value']:{entry.get('fmt', '.3f')}}{entry.get('unit', '')}"
-    return shown if entry.get("within_band", True) else shown + " (OUT OF BAND)"
+    try:
+        within = declaration(entry["name"]).band(entry["profile"]).contains(entry["value"])
+    except (KeyError, ValueError):
+        within = entry.get("within_band", True)
+    return shown if within else shown + " (OUT OF BAND)"
 
 
 def results_table(profile: str) -> Any:

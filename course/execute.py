@@ -29,6 +29,11 @@ The claims of the parts that run are recorded as usual; the ones left out stay
 out, writes ``_build/executed/<chapter>.without-<dataset>.ipynb`` and never
 enters the book's cache, so no page is built from it.
 
+A *measurement run* (``--keep-going``) records a claim outside its band and
+goes on (see :mod:`course.claims`): the way to measure a chapter whose full
+bands are still guesses in one run instead of one run per wrong guess. It too
+never fills the book's cache, as its pages may state out-of-band numbers.
+
 Example:
     >>> [path.stem for path in resolve_chapters(["01"])]
     ['01_text_vectorization']
@@ -45,6 +50,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from course.claims import KEEP_GOING_ENV
 from course.colab import ROOT, chapter_sources
 from course.profile import PROFILE_ENV, PROFILES
 
@@ -181,12 +187,15 @@ def execute_chapter(
     root: Path = ROOT,
     book_cache: bool = True,
     without: Iterable[str] = (),
+    keep_going: bool = False,
 ) -> float:
     """Execute one chapter in ``profile``; write, cache and time it; return the seconds.
 
     ``book_cache=False`` leaves the book's execution cache alone (for drafts).
     ``without`` names datasets whose ``needs-<dataset>`` cells are left out:
     a partial run, which never enters the book's cache (see the module's text).
+    ``keep_going`` makes it a measurement run: out-of-band claims are recorded
+    and do not stop the chapter; it never enters the book's cache either.
 
     Raises:
         ChapterFailedError: a cell failed; the executed notebook (with the
@@ -209,6 +218,10 @@ def execute_chapter(
             )
         book_cache = False
     os.environ[PROFILE_ENV] = profile  # the kernel inherits it
+    earlier_keep_going = os.environ.pop(KEEP_GOING_ENV, None)
+    if keep_going:
+        os.environ[KEEP_GOING_ENV] = "1"  # for the kernel only: restored below
+        book_cache = False
     client = NotebookClient(
         notebook,
         timeout=None,
@@ -222,6 +235,10 @@ def execute_chapter(
         client.execute()
     except CellExecutionError as error:
         failure = error
+    finally:
+        os.environ.pop(KEEP_GOING_ENV, None)
+        if earlier_keep_going is not None:
+            os.environ[KEEP_GOING_ENV] = earlier_keep_going
     seconds = time.monotonic() - started
     suffix = "".join(f".without-{name}" for name in without)
     target = root / "_build" / "executed" / f"{source.stem}{suffix}.ipynb"
@@ -232,6 +249,7 @@ def execute_chapter(
     if failure is not None:
         raise ChapterFailedError(f"{source.name} failed in the {profile} profile:\n{failure}")
     method = "course.execute" + "".join(f" --without {name}" for name in without)
+    method += " --keep-going" if keep_going else ""
     record_timing(source.stem, seconds, profile=profile, method=method)
     if book_cache:
         _store_in_book_cache(notebook, source, seconds, profile, root)
@@ -276,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DATASET",
         help="leave out the cells tagged needs-DATASET (a partial run; repeatable)",
     )
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="a measurement run: record out-of-band claims and go on (no book cache)",
+    )
     arguments = parser.parse_args(argv)
     try:
         chapters = resolve_chapters(arguments.chapters)
@@ -290,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
                 arguments.profile,
                 book_cache=not arguments.no_book_cache,
                 without=arguments.without,
+                keep_going=arguments.keep_going,
             )
         except (ChapterFailedError, ValueError) as error:
             print(error, file=sys.stderr, flush=True)

@@ -313,6 +313,23 @@ def test_out_of_band_and_unmeasured_claims_are_shown_as_such():
             profile=get_profile("full"),
         )
     assert "(OUT OF BAND)" in results_table("full").loc[0, "value"]
+    # a band later set from that measurement covers the recorded value
+    claims.declare("ch99_bad", fast=(0.05, None), full=(0.05, None))
+    assert results_table("full").loc[0, "value"] == "0.100"
+
+
+def test_a_measurement_run_records_out_of_band_values_and_goes_on(monkeypatch):
+    monkeypatch.setenv(claims.KEEP_GOING_ENV, "1")
+    with pytest.warns(claims.ClaimOutOfBandWarning, match="outside its full-profile band"):
+        text = _claim(
+            "ch99_loose", 0.1, fast=(0.5, None), full=(0.5, None), profile=get_profile("full")
+        )
+    assert text == "0.100" and text.verdict.startswith("OUT OF BAND")
+    (entry,) = read_records("full")
+    assert entry["value"] == 0.1 and entry["within_band"] is False
+    monkeypatch.setenv(claims.KEEP_GOING_ENV, "maybe")
+    with pytest.raises(ValueError, match="COURSE_CLAIMS_KEEP_GOING='maybe' is not understood"):
+        claims.keep_going()
 
 
 def test_unknown_record_profile():

@@ -108,7 +108,7 @@ def test_a_partial_run_refuses_what_would_break_or_leave_nothing_out(tiny_book):
     source = tiny_book / "book" / "01_tiny.md"
     with pytest.raises(ValueError, match="no code cell tagged needs-jena"):
         execute.execute_chapter(source, "full", root=tiny_book, without=["jena"])
-    source.write_text(PARTIAL + '\n```{code-cell} ipython3\nprint(weather)\n```\n')
+    source.write_text(PARTIAL + "\n```{code-cell} ipython3\nprint(weather)\n```\n")
     with pytest.raises(ValueError, match="Code cell 4 reads weather.*Tag it needs-jena too"):
         execute.execute_chapter(source, "full", root=tiny_book, without=["jena"])
     assert not (tiny_book / "results" / "timings-full.jsonl").exists()
@@ -139,3 +139,29 @@ def test_every_chapters_tagged_parts_can_be_left_out(source):
         code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
         left_out = execute.drop_cells_needing(notebook, [dataset])
         assert 0 < left_out < code_cells, f"{source.stem} without {dataset}"
+
+
+def test_a_measurement_run_records_an_out_of_band_claim_and_goes_on(tiny_book, monkeypatch):
+    monkeypatch.delenv(claims.KEEP_GOING_ENV, raising=False)
+    source = tiny_book / "book" / "01_tiny.md"
+    source.write_text(
+        TINY
+        + """
+```{code-cell} ipython3
+from course.claims import declare, claim
+declare("ch01_demo", fast=(0.9, None), full=(0.9, None), value_range=(0, 1))
+print(claim("ch01_demo", 0.5, glue=False))
+print("the chapter went on")
+```
+"""
+    )
+    with pytest.raises(execute.ChapterFailedError, match="outside its full-profile band"):
+        execute.execute_chapter(source, "full", root=tiny_book)
+    execute.execute_chapter(source, "full", root=tiny_book, keep_going=True)
+    records = [json.loads(line) for line in (tiny_book / "results" / "full.jsonl").open()]
+    assert [entry["within_band"] for entry in records] == [False, False]
+    executed = (tiny_book / "_build" / "executed" / "01_tiny.ipynb").read_text()
+    assert "OUT OF BAND" in executed and "the chapter went on" in executed
+    timing = json.loads((tiny_book / "results" / "timings-full.jsonl").read_text())
+    assert timing["method"] == "course.execute --keep-going"
+    assert not claims.keep_going()  # the setting was for the kernel only
