@@ -715,18 +715,30 @@ def results_table(profile: str) -> Any:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _describe_run(entry: dict[str, Any], seconds: float | None = None) -> str:
-    """When and on what a recorded claim was measured, e.g. ``2026-11-30, 2 CPU cores, 173 s``."""
+def _describe_run(entry: dict[str, Any], run_time: str | None = None) -> str:
+    """When and on what a recorded claim was measured, e.g. ``2026-11-30, 2 CPU cores``."""
     hardware = entry.get("hardware", {})
     device = ", ".join(hardware.get("gpus", [])) or f"{hardware.get('cpus', '?')} CPU cores"
-    run_time = f", chapter ran {seconds:.0f} s" if seconds is not None else ""
-    return f"{entry.get('recorded_at', '')[:10]}, {device}{run_time}"
+    return f"{entry.get('recorded_at', '')[:10]}, {device}" + (f", {run_time}" if run_time else "")
 
 
-def _full_cell(entry: dict[str, Any] | None, seconds: float | None) -> str:
+def _run_time(timing: dict[str, Any]) -> str:
+    """A timing record's line as the results page says it.
+
+    Example:
+        >>> _run_time({"seconds": 1234.5, "method": "course.execute --without jena"})
+        'partial run (without jena) 1234 s'
+    """
+    left_out = re.findall(r"--without (\S+)", timing.get("method", ""))
+    if left_out:
+        return f"partial run (without {', '.join(left_out)}) {timing['seconds']:.0f} s"
+    return f"chapter ran {timing['seconds']:.0f} s"
+
+
+def _full_cell(entry: dict[str, Any] | None, run_time: str | None) -> str:
     if entry is None:
         return "not yet measured"
-    return f"{_shown_value(entry)} (measured {_describe_run(entry, seconds)})"
+    return f"{_shown_value(entry)} (measured {_describe_run(entry, run_time)})"
 
 
 def results_markdown() -> str:
@@ -746,8 +758,8 @@ def results_markdown() -> str:
         profile: {entry["name"]: entry for entry in latest_run_records(profile)}
         for profile in ("fast", "full")
     }
-    full_seconds = {
-        "ch" + chapter[:2]: entry["seconds"] for chapter, entry in latest_timings("full").items()
+    full_run_times = {
+        "ch" + chapter[:2]: _run_time(timing) for chapter, timing in latest_timings("full").items()
     }
     declared = all_declarations()
     lines: list[str] = []
@@ -765,7 +777,7 @@ def results_markdown() -> str:
             ]
             for item in (item for item in chosen if item.chapter == chapter):
                 fast = _shown_value(latest["fast"].get(item.name)) or "not run"
-                full = _full_cell(latest["full"].get(item.name), full_seconds.get(chapter))
+                full = _full_cell(latest["full"].get(item.name), full_run_times.get(chapter))
                 what = f"{item.what}<br>`{item.name}`" if item.what else f"`{item.name}`"
                 band = item.full.format(item.fmt)
                 lines.append(f"| {what} | {fast} | {full} | {band} | {item.reference} |")
