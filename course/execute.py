@@ -152,20 +152,18 @@ def drop_cells_needing(notebook: Any, datasets: Iterable[str]) -> int:
     tags = {NEEDS_TAG_PREFIX + dataset for dataset in datasets}
     if not tags:
         return 0
-    kept, removed = [], []
-    for cell in notebook.cells:
-        needs = tags & set(cell.metadata.get("tags", []))
-        (removed if cell.cell_type == "code" and needs else kept).append(cell)
+
+    def left_out(cell: Any) -> bool:
+        return cell.cell_type == "code" and bool(tags & set(cell.metadata.get("tags", [])))
+
+    removed = [cell for cell in notebook.cells if left_out(cell)]
     bound_by_removed: set[str] = set()
-    bound_by_kept: set[str] = set()
     for cell in removed:
         bound_by_removed |= _top_level_names(cell.source)[0]
-    code_number = 0
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        code_number += 1
-        if any(cell is dropped for dropped in removed):
+    bound_by_kept: set[str] = set()
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for code_number, cell in enumerate(code_cells, start=1):
+        if left_out(cell):
             continue
         bound, read = _top_level_names(cell.source)
         missing = sorted((read - bound_by_kept - bound) & bound_by_removed)
@@ -176,7 +174,7 @@ def drop_cells_needing(notebook: Any, datasets: Iterable[str]) -> int:
                 "or define the name in an untagged cell."
             )
         bound_by_kept |= bound
-    notebook.cells = kept
+    notebook.cells = [cell for cell in notebook.cells if not left_out(cell)]
     return len(removed)
 
 
