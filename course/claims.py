@@ -16,6 +16,15 @@ accuracy)``, which
 5. raises :class:`ClaimOutOfBandError` when the value is outside its band, so a
    chapter whose result regresses fails instead of printing a wrong sentence.
 
+Where a value falls outside its band depends on who runs the chapter. The
+book build, CI, ``course.execute`` and the GPU workflow are *strict*
+(``COURSE_CLAIMS=strict``, which they set): the claim raises and the run
+stops. In a notebook kernel that a reader started (Colab, local Jupyter) the
+default is *learner mode*: the cell shows this run's value beside the
+course's band and the course's own full-profile value, says what a
+difference means, and the notebook goes on. ``COURSE_CLAIMS=learner`` or
+``strict`` chooses either mode anywhere.
+
 A *measurement run* (``COURSE_CLAIMS_KEEP_GOING=1``, which
 ``python -m course.execute --keep-going`` sets) records an out-of-band value
 and goes on instead of stopping, so that one long full-profile run measures
@@ -57,7 +66,14 @@ from course.profile import Profile, get_profile
 
 RESULTS_DIR_ENV = "COURSE_RESULTS_DIR"
 KEEP_GOING_ENV = "COURSE_CLAIMS_KEEP_GOING"
+MODE_ENV = "COURSE_CLAIMS"
 DECLARATIONS_DIR = Path(__file__).resolve().parent / "chapter_claims"
+# The course's own full-profile values, shipped with the package so that a reader's
+# kernel (Colab) can show them: written from results/full.jsonl by
+# ``python -m course.claims --publish`` (course.execute does it after a full run).
+PUBLISHED_FILE = DECLARATIONS_DIR / "published-full.json"
+# myst-nb's glue format: a display output under this MIME prefix, named in its metadata.
+GLUE_PREFIX = "application/papermill.record/"
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _DECLARATION_KEYS = {
     "what",
@@ -96,6 +112,37 @@ def keep_going() -> bool:
         f"{KEEP_GOING_ENV}={setting!r} is not understood: set it to 1 for a measurement run "
         "that records out-of-band values and goes on, or unset it."
     )
+
+
+def claims_mode() -> str:
+    """``"strict"`` (an out-of-band claim stops the run) or ``"learner"`` (it is shown).
+
+    ``COURSE_CLAIMS`` decides when set; otherwise a notebook kernel (Colab, Jupyter)
+    is in learner mode and everything else (scripts, tests) is strict. The book
+    build, CI and ``course.execute`` set ``COURSE_CLAIMS=strict``.
+
+    Example:
+        >>> claims_mode()  # outside a notebook kernel, with COURSE_CLAIMS unset
+        'strict'
+    """
+    setting = os.environ.get(MODE_ENV, "").strip().lower()
+    if setting in ("strict", "learner"):
+        return setting
+    if setting:
+        raise ValueError(
+            f"{MODE_ENV}={setting!r} is not understood: set it to 'strict' (an out-of-band "
+            "claim stops the run) or 'learner' (it is shown and the notebook goes on), "
+            "or unset it."
+        )
+    return "learner" if _notebook_shell() is not None else "strict"
+
+
+def _notebook_shell() -> Any:
+    """The IPython shell of a notebook kernel running this code, else None."""
+    if "IPython" not in sys.modules:
+        return None
+    shell = sys.modules["IPython"].get_ipython()
+    return shell if shell is not None and hasattr(shell, "kernel") else None
 
 
 class ClaimValueError(ValueError):
@@ -426,14 +473,15 @@ def claim(
         data: Optionally the dataset(s) it was measured on; stand-in data marks it.
         profile: Defaults to the current profile (``COURSE_PROFILE``).
         record: Append to the results record (off in unit tests).
-        glue: Glue the text for myst-nb and :func:`glued_markdown`.
+        glue: Glue the text for the prose (``{glue:text}`name```).
 
     Raises:
         KeyError: the claim is not declared.
         ClaimValueError: the value is not a finite real number in its natural range.
         StandInClaimError: the full profile was asked to record a stand-in number.
         ClaimOutOfBandError: the value is outside the band of this profile
-            (in a measurement run, see :func:`keep_going`, a warning instead).
+            (in a measurement run, see :func:`keep_going`, a warning instead; in
+            learner mode, see :func:`claims_mode`, a note beside the value).
 
     Example:
         >>> _ = declare("demo_loss", fast=(None, 0.5), full=(None, 0.3), value_range=(0, None))
@@ -494,74 +542,119 @@ def claim(
             print(f"*** OUT OF BAND: {message}", flush=True)
             warnings.warn(message, ClaimOutOfBandWarning, stacklevel=2)
             return ClaimedText(text, verdict=f"OUT OF BAND: {message}")
+        if claims_mode() == "learner":
+            _show(learner_note(declared, text, profile.name, within=False))
+            return ClaimedText(text, verdict=f"OUT OF BAND: {message}")
         raise ClaimOutOfBandError(
             message + "The prose would state a number the code no longer supports: "
             "look at what changed (data, profile sizes, model, seed) before moving the band."
         )
     verdict = f"{name} = {text}: in its {profile.name}-profile band {band.format(declared.fmt)}"
+    if claims_mode() == "learner":
+        _show(learner_note(declared, text, profile.name, within=True))
     return ClaimedText(text, verdict=verdict)
 
 
-# Every text glued in this process, so that notebooks without myst-nb (Colab)
-# can show the prose with this run's numbers filled in.
-GLUED: dict[str, str] = {}
-_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([a-z0-9_]+)(?::([^`]*))?`")
+def learner_note(declared: Declaration, text: str, profile: str, *, within: bool) -> str:
+    """What a reader's notebook shows for a claim: this run's value, the course's band and
+    (where measured) the course's own full-profile value; outside the band, what that means.
+
+    Example:
+        >>> item = declare("demo_share", fast=(0.8, None), full=(0.9, None), what="A share")
+        >>> print(learner_note(item, "0.512", "fast", within=False))
+        ⚠ **A share**: this run 0.512, outside the course's fast band ≥ 0.800. ...
+    """
+    band = declared.band(profile).format(declared.fmt)
+    published = published_values().get(declared.name)
+    course = f"; the course's full run: {published['text']}" if published else ""
+    what = declared.what or declared.name
+    if within:
+        return f"✓ **{what}**: this run {text}, in the course's {profile} band {band}{course}."
+    return (
+        f"⚠ **{what}**: this run {text}, outside the course's {profile} band "
+        f"{band}{course}. If you changed a cell above, this is your experiment's number and a "
+        "different result is expected. If you changed nothing, the course may have a "
+        "regression: please report it with this output."
+    )
+
+
+def _show(markdown: str) -> None:
+    """Display Markdown in a notebook; print it elsewhere."""
+    if _notebook_shell() is None:
+        print(markdown)
+        return
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown))
+
+
+def published_values() -> dict[str, dict[str, Any]]:
+    """The course's own full-profile values shipped with the package, by claim name.
+
+    Example:
+        >>> published_values()["ch01_dense_bigram_test_accuracy"]["text"]  # doctest: +SKIP
+        '0.893'
+    """
+    if not PUBLISHED_FILE.is_file():
+        return {}
+    return json.loads(PUBLISHED_FILE.read_text(encoding="utf-8"))
+
+
+def published_from_record() -> dict[str, dict[str, Any]]:
+    """The latest full-profile run's value of every declared claim (stand-ins never).
+
+    Example:
+        >>> isinstance(published_from_record(), dict)
+        True
+    """
+    declared = all_declarations()
+    return {
+        entry["name"]: {
+            "text": entry["text"],
+            "value": entry["value"],
+            "recorded_at": entry.get("recorded_at", "")[:10],
+        }
+        for entry in latest_run_records("full")
+        if entry["name"] in declared and not entry.get("standin")
+    }
+
+
+def publish_full_values() -> Path:
+    """Write :data:`PUBLISHED_FILE` from the full-profile record; return its path.
+
+    Example:
+        >>> publish_full_values()  # doctest: +SKIP
+        PosixPath('.../course/chapter_claims/published-full.json')
+    """
+    text = json.dumps(published_from_record(), indent=1, sort_keys=True, ensure_ascii=False)
+    partial = PUBLISHED_FILE.with_name(f".{PUBLISHED_FILE.name}.{os.getpid()}.part")
+    partial.write_text(text + "\n", encoding="utf-8")
+    partial.replace(PUBLISHED_FILE)
+    return PUBLISHED_FILE
 
 
 def glue_text(name: str, text: Any) -> None:
     """Glue ``text`` under ``name`` for the prose (``{glue:text}`name```).
 
     Use it for values that are configuration or cannot vary (subset sizes,
-    parameter counts); results go through :func:`claim`. Where myst-nb is not
-    installed, as on a bare Colab runtime, the text is only kept for
-    :func:`glued_markdown`.
+    parameter counts); results go through :func:`claim`. The glue is a display
+    output in myst-nb's format, written by strict runs (the book build, CI,
+    ``course.execute``) whose outputs make the book's pages; a reader's kernel
+    shows nothing, as the Colab edition's prose needs no glue.
 
     Example:
-        >>> glue_text("ch01_train_size", "8,000")
-        >>> GLUED["ch01_train_size"]
-        '8,000'
+        >>> glue_text("ch01_train_size", "8,000")  # outside a notebook: nothing to do
     """
-    GLUED[name] = str(text)
-    try:
-        from myst_nb import glue
-    except ImportError:
+    if _notebook_shell() is None or claims_mode() != "strict":
         return
-    glue(name, str(text), display=False)
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
 
-
-def glued_markdown(markdown: str) -> str:
-    """``markdown`` with every ``{glue:text}`name``` role replaced by the glued text.
-
-    Example:
-        >>> glue_text("demo_size", "8,000")
-        >>> glued_markdown("uses {glue:text}`demo_size` reviews")
-        'uses 8,000 reviews'
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        name, fmt = match.group(1), match.group(2)
-        if name not in GLUED:
-            raise KeyError(f"Nothing was glued as {name!r}: run the cells above this one first.")
-        text = GLUED[name]
-        if fmt:
-            try:
-                return format(float(text), fmt)
-            except ValueError:
-                return text
-        return text
-
-    return _GLUE_ROLE.sub(replace, markdown)
-
-
-def show_markdown(markdown: str) -> None:
-    """Display prose with this run's glued numbers filled in (the Colab edition's text).
-
-    Example:
-        >>> show_markdown("plain text")  # doctest: +SKIP
-    """
-    from IPython.display import Markdown, display
-
-    display(Markdown(glued_markdown(markdown)))
+    bundle, metadata = format_display_data(str(text))
+    metadata = {**metadata, "scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}}
+    display(
+        {GLUE_PREFIX + kind: value for kind, value in bundle.items()}, raw=True, metadata=metadata
+    )
 
 
 def results_dir() -> Path:
@@ -843,3 +936,24 @@ def show_run_info(profile: Profile, *datasets: Any) -> None:
         print(text)
         return
     display(Markdown(text))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: ``python -m course.claims --publish`` writes :data:`PUBLISHED_FILE`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="The course's claims and their records.")
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="write the latest full-profile values into the package (for readers' notebooks)",
+    )
+    arguments = parser.parse_args(argv)
+    if not arguments.publish:
+        parser.error("nothing to do: use --publish")
+    path = publish_full_values()
+    print(f"{path}: {len(published_values())} full-profile values")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,15 +5,19 @@ Colab opens only ``.ipynb`` files and renders plain Markdown, not MyST. So
 under ``_build/colab/book/`` and rewrites every MyST construct that Colab would
 show as raw text (:func:`to_notebook`):
 
-* prose that cites glued numbers (``{glue:text}`name```) becomes a code cell,
-  collapsed to its output, that displays the same Markdown with this run's
-  values filled in (:func:`course.claims.show_markdown`);
+* prose stays Markdown, readable before anything runs: a number it cites
+  (``{glue:text}`name```) becomes the course's own full-profile value marked
+  ``†`` where one is recorded (:func:`course.claims.published_values`), else a
+  named placeholder ``‹train size›`` for the number the run prints; a note at
+  the top says so, and each ``claim`` shows this run's value beside the
+  course's in the reader's notebook (learner mode);
 * admonitions become blockquotes with a bold title; cross-references become
   links to the published book; ``{math}`` and ``{code}`` roles become ``$…$``
   and backticks; math stays as ``$…$``;
 * an exercise becomes a heading, its statement and a cell with its checker
-  call; its solution sits in a collapsed ``<details>`` block in the teacher
-  edition and is absent from the student edition (``student=True``);
+  call; in the teacher edition its solution follows as a collapsed form cell
+  that *Run all* executes, as the book does (its prose in a ``<details>``
+  block); the student edition has no solutions (``student=True``);
 * cells hidden on the page (``remove-input``, ``hide-input``…) are collapsed
   Colab form cells; any construct this module does not know stops the
   conversion with an error naming it.
@@ -25,6 +29,9 @@ launch link open a real notebook; the book's Sphinx extension
 Each chapter's first code cell installs the ``course`` package when it is
 missing (on Colab) and is hidden in the HTML; :func:`setup_cell_source` is the
 one true text of that cell, and the test suite checks every chapter uses it.
+The chapters name ``main``; the Colab edition pins the commit it was generated
+from (:func:`revision`), as d2l pins its release, so a notebook installs the
+``course`` it was written for.
 
 Command line::
 
@@ -66,6 +73,7 @@ _DIRECTIVE_OPEN = re.compile(
 )
 _ROLE = re.compile(r"\{(?P<name>[a-z][a-z:-]*)\}`(?P<content>[^`]*)`")
 _LABEL_LINE = re.compile(r"^\((?P<label>[A-Za-z0-9_-]+)\)=\s*$", re.MULTILINE)
+SETUP_CELL_START = "# Set-up for Colab"
 _CHECK_CALL = re.compile(r"\bcheck\(\s*(?P<id>[\"'][^\"']+[\"'])\s*,\s*(?P<answer>[^)]*)\)")
 
 
@@ -98,8 +106,14 @@ def published_url(root: Path = ROOT) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def setup_cell_source(repository_url: str, branch: str = "main") -> str:
+PACKAGE_ENV = "COURSE_PACKAGE"
+
+
+def setup_cell_source(repository_url: str, ref: str = "main") -> str:
     """The first code cell of every chapter: install ``course`` where it is missing.
+
+    ``ref`` is the branch, tag or commit to install. ``COURSE_PACKAGE`` (a local
+    checkout, for testing the notebooks) replaces the address.
 
     Example:
         >>> print(setup_cell_source("https://github.com/org/repo").splitlines()[0])
@@ -108,13 +122,33 @@ def setup_cell_source(repository_url: str, branch: str = "main") -> str:
     return (
         "# Set-up for Colab: install the course package and its dependencies if missing.\n"
         "import importlib.util\n"
+        "import os\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
-        f'COURSE = "{PACKAGE_NAME} @ git+{repository_url}@{branch}"\n'
+        f'COURSE = "{PACKAGE_NAME} @ git+{repository_url}@{ref}"\n'
         'if importlib.util.find_spec("course") is None:\n'
+        f'    COURSE = os.environ.get("{PACKAGE_ENV}", COURSE)  # a local checkout, in tests\n'
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE], check=True)'
     )
+
+
+def revision(root: Path = ROOT) -> str:
+    """The commit the checkout is at (what a generated notebook installs); ``main`` outside git.
+
+    Example:
+        >>> len(revision()) in (40, 4)
+        True
+    """
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "main"
+    return result.stdout.strip() or "main"
 
 
 def chapter_sources(root: Path = ROOT) -> list[Path]:
@@ -296,56 +330,42 @@ def _form_cell(source: str, *, title: str = "") -> Any:
     return cell
 
 
-_GLUE = re.compile(r"\{glue(?::text)?\}`")
+_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`(?P<name>[a-z0-9_]+)(?::(?P<fmt>[^`]*))?`")
+PUBLISHED_MARK = "†"
+NUMBERS_NOTE = (
+    "> **About the numbers.** This notebook runs the chapter in the profile that "
+    "`COURSE_PROFILE` names (`full`, the real experiment, unless you set `fast`). "
+    f"A number marked {PUBLISHED_MARK} in the text is the course's own result from its "
+    "recorded full-profile run; ‹name› stands for a number that your run prints. Each "
+    "result a cell checks is shown beside the course's: change the code, run on, and "
+    "compare."
+)
 
 
-def _blocks(text: str) -> list[str]:
-    """Split Markdown at blank lines, keeping fenced code blocks whole."""
-    blocks, current, fence = [], [], ""
-    for line in text.splitlines():
-        stripped = line.strip()
-        if fence and stripped.startswith(fence):
-            fence = ""
-        elif not fence and (stripped.startswith("```") or stripped.startswith("~~~")):
-            fence = stripped[:3]
-        if not line.strip() and not fence:
-            if current:
-                blocks.append("\n".join(current))
-            current = []
-        else:
-            current.append(line)
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
+def _spoken(name: str) -> str:
+    """``ch01_train_size`` → ``train size``."""
+    return re.sub(r"^ch\d+_", "", name).replace("_", " ")
 
 
-def _markdown_cells(text: str) -> list[Any]:
-    """Markdown cells for ``text``; paragraphs that cite glued values become form
-    cells that show them with this run's numbers filled in."""
-    import nbformat
+def static_numbers(markdown: str, published: dict[str, dict[str, Any]]) -> str:
+    """Replace each glue role with the course's full-profile value (marked †) or a placeholder.
 
-    cells: list[Any] = []
-    groups: list[tuple[bool, list[str]]] = []
-    for block in _blocks(text):
-        glued = bool(_GLUE.search(block))
-        if groups and groups[-1][0] == glued:
-            groups[-1][1].append(block)
-        else:
-            groups.append((glued, [block]))
-    for glued, blocks in groups:
-        joined = "\n\n".join(blocks)
-        if not glued:
-            cells.append(nbformat.v4.new_markdown_cell(joined))
-            continue
-        safe = '"""' not in joined and not joined.endswith("\\")
-        literal = f'r"""{joined}"""' if safe else repr(joined)
-        cells.append(
-            _form_cell(
-                f"from course.claims import show_markdown\n\nshow_markdown({literal})",
-                title="Text with this run's numbers",
-            )
-        )
-    return cells
+    Example:
+        >>> static_numbers(
+        ...     "{glue:text}`ch01_accuracy` on {glue:text}`ch01_train_size` reviews",
+        ...     {"ch01_accuracy": {"text": "0.893", "value": 0.893}},
+        ... )
+        '0.893† on ‹train size› reviews'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        value = published.get(match["name"])
+        if value is None:
+            return f"‹{_spoken(match['name'])}›"
+        text = format(value["value"], match["fmt"]) if match["fmt"] else value["text"]
+        return text + PUBLISHED_MARK
+
+    return _GLUE_ROLE.sub(replace, markdown)
 
 
 def _starter_cell(solution_code: list[str], label: str) -> Any:
@@ -363,10 +383,10 @@ def _starter_cell(solution_code: list[str], label: str) -> Any:
     )
 
 
-def _details(markdown_parts: list[str], code_parts: list[str]) -> str:
-    inner = "\n\n".join(
-        [part for part in markdown_parts if part.strip()]
-        + [f"```python\n{code}\n```" for code in code_parts]
+def _details(markdown_parts: list[str]) -> str:
+    inner = "\n\n".join(part for part in markdown_parts if part.strip())
+    inner = (inner + "\n\n" if inner else "") + (
+        "Its code is the collapsed cell below (*Show code* opens it); *Run all* runs it."
     )
     return f"<details>\n<summary><b>Solution</b></summary>\n\n{inner}\n\n</details>"
 
@@ -388,8 +408,19 @@ def _join_exercise_headings(cells: list[Any]) -> list[Any]:
     return joined
 
 
-def to_notebook(source: Path, *, student: bool = False, root: Path = ROOT) -> Any:
+def to_notebook(
+    source: Path,
+    *,
+    student: bool = False,
+    root: Path = ROOT,
+    ref: str | None = None,
+    published: dict[str, dict[str, Any]] | None = None,
+) -> Any:
     """Read a MyST chapter as an ``nbformat`` notebook that renders on Colab.
+
+    ``ref`` is what the set-up cell installs (default: :func:`revision`);
+    ``published`` the course's full-profile values that the prose shows (default:
+    the package's :func:`course.claims.published_values`).
 
     Example:
         >>> notebook = to_notebook(chapter_sources()[0])
@@ -399,7 +430,12 @@ def to_notebook(source: Path, *, student: bool = False, root: Path = ROOT) -> An
     import jupytext
     import nbformat
 
+    from course.claims import published_values
+
     links = _Links.for_book(root)
+    ref = ref or revision(root)
+    published = published_values() if published is None else published
+    repository = book_config(root)["repository"]["url"]
     parsed = jupytext.reads(source.read_text(encoding="utf-8"), fmt="md:myst")
     cells: list[Any] = []
     exercise_number = 0
@@ -412,7 +448,7 @@ def to_notebook(source: Path, *, student: bool = False, root: Path = ROOT) -> An
         if in_solution:
             solution_markdown.append(text)
         elif text.strip():
-            cells.extend(_markdown_cells(text))
+            cells.append(nbformat.v4.new_markdown_cell(static_numbers(text, published)))
 
     for cell in parsed.cells:
         if cell.cell_type == "code":
@@ -420,7 +456,10 @@ def to_notebook(source: Path, *, student: bool = False, root: Path = ROOT) -> An
                 solution_code.append(cell.source)
                 continue
             tags = set(cell.metadata.get("tags", []))
-            if tags & HIDDEN_TAGS and not cell.source.startswith("# Set-up for Colab"):
+            if cell.source.startswith(SETUP_CELL_START):
+                setup = setup_cell_source(repository, ref)
+                cells.append(nbformat.v4.new_code_cell(setup, metadata=dict(cell.metadata)))
+            elif tags & HIDDEN_TAGS:
                 shown = _form_cell(cell.source)
                 shown.metadata["tags"] = sorted(tags)
                 cells.append(shown)
@@ -448,12 +487,17 @@ def to_notebook(source: Path, *, student: bool = False, root: Path = ROOT) -> An
                 in_solution = False
                 cells.append(_starter_cell(solution_code, solution_label))
                 if not student:
-                    cells.append(
-                        nbformat.v4.new_markdown_cell(_details(solution_markdown, solution_code))
-                    )
+                    details = static_numbers(_details(solution_markdown), published)
+                    cells.append(nbformat.v4.new_markdown_cell(details))
+                    for code in solution_code:
+                        cells.append(
+                            _form_cell(code, title=f"Solution to exercise {exercise_number}")
+                        )
     if in_exercise or in_solution:
         raise ValueError(f"{source.name}: an exercise or solution is not closed.")
     cells = _join_exercise_headings(cells)
+    if cells and cells[0].cell_type == "markdown":  # after the title and introduction
+        cells.insert(1, nbformat.v4.new_markdown_cell(NUMBERS_NOTE))
 
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {

@@ -50,7 +50,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from course.claims import KEEP_GOING_ENV
+from course.claims import KEEP_GOING_ENV, MODE_ENV
 from course.colab import ROOT, chapter_sources
 from course.profile import PROFILE_ENV, PROFILES
 
@@ -106,8 +106,12 @@ def read_chapter(source: Path, root: Path = ROOT) -> Any:
 NEEDS_TAG_PREFIX = "needs-"
 
 
-def _top_level_names(source: str) -> tuple[set[str], set[str]]:
+def names_bound_and_read(source: str) -> tuple[set[str], set[str]]:
     """Names a cell binds and names it reads (IPython ``%``/``!`` lines are skipped).
+
+    Example:
+        >>> names_bound_and_read("y = x + 1")
+        ({'y'}, {'x'})
 
     Scopes are not told apart: a name bound anywhere in the cell counts as bound.
     """
@@ -159,13 +163,13 @@ def drop_cells_needing(notebook: Any, datasets: Iterable[str]) -> int:
     removed = [cell for cell in notebook.cells if left_out(cell)]
     bound_by_removed: set[str] = set()
     for cell in removed:
-        bound_by_removed |= _top_level_names(cell.source)[0]
+        bound_by_removed |= names_bound_and_read(cell.source)[0]
     bound_by_kept: set[str] = set()
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for code_number, cell in enumerate(code_cells, start=1):
         if left_out(cell):
             continue
-        bound, read = _top_level_names(cell.source)
+        bound, read = names_bound_and_read(cell.source)
         missing = sorted((read - bound_by_kept - bound) & bound_by_removed)
         if missing:
             raise ValueError(
@@ -216,6 +220,7 @@ def execute_chapter(
             )
         book_cache = False
     os.environ[PROFILE_ENV] = profile  # the kernel inherits it
+    os.environ[MODE_ENV] = "strict"  # a claim outside its band stops the chapter
     earlier_keep_going = os.environ.pop(KEEP_GOING_ENV, None)
     if keep_going:
         os.environ[KEEP_GOING_ENV] = "1"  # for the kernel only: restored below
@@ -251,6 +256,10 @@ def execute_chapter(
     record_timing(source.stem, seconds, profile=profile, method=method)
     if book_cache:
         _store_in_book_cache(notebook, source, seconds, profile, root)
+    if profile == "full" and root == ROOT:
+        from course.claims import publish_full_values
+
+        publish_full_values()  # readers' notebooks show the course's new values
     return seconds
 
 

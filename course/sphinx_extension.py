@@ -2,8 +2,10 @@
 
 Four small hooks around a Jupyter Book build:
 
-1. Before anything is read, the execution cache is emptied if the ``course``
-   package or the run profile changed since the chapters were executed. The
+1. Before anything is read, claims are made strict (``COURSE_CLAIMS=strict``:
+   a value outside its band fails the build, never a note), and the execution
+   cache is emptied if the ``course`` package or the run profile changed since
+   the chapters were executed. The
    cache keys on a chapter's code alone, so without this a changed helper (or a
    fast-profile run) would leave stale outputs and numbers on the page.
 2. The theme's Colab button links the ``.md`` source, which Colab cannot open;
@@ -66,6 +68,7 @@ def invalidate_stale_cache(cache: Path, fingerprint: str) -> bool:
 
 def _on_config_inited(app: Any, config: Any) -> None:
     app.course_build_started = time.time()  # chapters executed after this are timed
+    os.environ["COURSE_CLAIMS"] = "strict"  # the kernels inherit it: no learner mode here
     cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     if invalidate_stale_cache(cache, package_fingerprint()):
         print(f"[course] course package or profile changed: emptied the execution cache {cache}")

@@ -1,10 +1,13 @@
 """The book builds with warnings as errors, with the README's own command.
 
-This build is where CI executes every chapter, once (myst-nb, cache mode, with
-``nb_execution_raise_on_error``): a failing cell or a claim outside its band
-fails the build, and so this test. The tests below read what it produced: the
-HTML (profile note, glued numbers, folded solutions, the Colab button and the
-notebook it opens, the results page), the results record and the timings.
+Every chapter is executed once in CI, by nbval, as its Colab notebook
+(``course.verify_colab``, the ``colab_verified`` fixture), which stores each
+executed chapter in the book's cache; the build (myst-nb, cache mode, with
+``nb_execution_raise_on_error``) shows those outputs and executes only a chapter
+the cache lacks: a failing cell or a claim outside its band fails it. The tests
+below read what it produced: the HTML (profile note, glued numbers, folded
+solutions, the Colab button and the notebook it opens, the results page), the
+results record and the timings.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from pathlib import Path
 import pytest
 from book_tools import ROOT, chapter_environment, readme_command
 
-from course.colab import book_config, chapter_sources, setup_cell_source
+from course.colab import book_config, chapter_sources, revision, setup_cell_source
 
 HTML = ROOT / "_build" / "html"
 
 
 @pytest.fixture(scope="module")
-def built_book():
+def built_book(colab_verified):
+    """The book, built from the execution that verified the Colab notebooks (its cache)."""
     command = readme_command("build")
     assert "--warningiserror" in command and "COURSE_PROFILE=fast" in command
     environment = chapter_environment()
@@ -89,7 +93,9 @@ def test_colab_button_opens_a_generated_notebook(built_book, source):
         (ROOT / "_build" / "colab" / "book" / f"{source.stem}.ipynb").read_text()
     )
     first_code = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
-    assert "".join(first_code["source"]) == setup_cell_source(config["repository"]["url"])
+    assert "".join(first_code["source"]) == setup_cell_source(
+        config["repository"]["url"], revision()
+    )
 
 
 @pytest.mark.parametrize("source", chapter_sources(), ids=lambda source: source.stem)
@@ -111,6 +117,16 @@ def test_the_build_timed_each_chapter_it_executed(built_book):
     timed = latest_timings("fast")
     assert set(timed) == {source.stem for source in chapter_sources()}
     assert all(entry["seconds"] > 0 for entry in timed.values())
+
+
+def test_the_book_shows_the_execution_that_verified_the_colab_notebooks(built_book):
+    """Each chapter ran once, in nbval: the build found it in the cache."""
+    from course.timings import latest_timings
+    from course.verify_colab import TIMING_METHOD
+
+    timed = latest_timings("fast")
+    assert {entry["method"] for entry in timed.values()} == {TIMING_METHOD}
+    assert "Executing" not in built_book.stdout
 
 
 def test_results_page_leads_with_headlines_and_says_what_is_measured(built_book):

@@ -250,38 +250,30 @@ def test_records_keep_the_latest_and_survive_a_torn_line(results_in_tmp):
     assert "### Chapter 99" in markdown and "| 0.830 | not yet measured | ≥ 0.900 |" in markdown
 
 
-def test_glue_is_called_with_the_text(monkeypatch):
-    calls = []
-    import myst_nb
+def test_glue_text_writes_what_myst_nb_glue_writes(monkeypatch):
+    """In a strict run's kernel the glue is myst-nb's own output, without myst-nb installed."""
+    import IPython.display
+    from myst_nb.ext import glue as myst_glue
 
-    monkeypatch.setattr(
-        myst_nb, "glue", lambda name, value, display: calls.append((name, value, display))
-    )
-    _claim(
-        "ch99_glued",
-        2.345,
-        fast=(None, 3),
-        full=(None, 3),
-        fmt=".2f",
-        unit=" °C",
-        record=False,
-        profile=get_profile("fast"),
-    )
-    assert calls == [("ch99_glued", "2.35 °C", False)]
+    ours, theirs = [], []
+    monkeypatch.setattr(claims, "_notebook_shell", lambda: object())
+    monkeypatch.setenv(claims.MODE_ENV, "strict")
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: ours.append((a, k)))
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *a, **k: theirs.append((a, k)))
+    claims.glue_text("ch99_size", "2.35 °C")
+    myst_glue.glue("ch99_size", "2.35 °C", display=False)
+    assert ours == theirs and ours
 
 
-def test_glue_text_is_a_no_op_without_myst_nb(monkeypatch):
-    import builtins
+def test_glue_text_shows_nothing_in_a_readers_kernel(monkeypatch):
+    import IPython.display
 
-    real_import = builtins.__import__
-
-    def no_myst_nb(name, *args, **kwargs):
-        if name == "myst_nb":
-            raise ImportError("no myst_nb on Colab")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_myst_nb)
-    claims.glue_text("ch99_size", "8,000")  # must not raise
+    shown = []
+    monkeypatch.setattr(claims, "_notebook_shell", lambda: object())
+    monkeypatch.setenv(claims.MODE_ENV, "learner")
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append(a))
+    claims.glue_text("ch99_size", "8,000")
+    assert shown == []
 
 
 def test_results_dir_finds_the_checkout(monkeypatch, tmp_path):

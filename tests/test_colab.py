@@ -6,19 +6,34 @@ from course import colab, sphinx_extension
 
 
 def test_every_chapter_starts_with_the_setup_cell_for_the_configured_repository():
+    """The chapters name `main`; the Colab edition pins the commit it was generated from."""
+    import jupytext
+
     config = colab.book_config()
-    expected = colab.setup_cell_source(config["repository"]["url"])
+    url = config["repository"]["url"]
     chapters = colab.chapter_sources()
     assert chapters, "no chapters found"
     for source in chapters:
-        notebook = colab.to_notebook(source)
-        first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
-        assert first_code.source == expected, (
+        parsed = jupytext.reads(source.read_text(), fmt="md:myst")
+        first_code = next(cell for cell in parsed.cells if cell.cell_type == "code")
+        assert first_code.source == colab.setup_cell_source(url), (
             f"{source.name}: first code cell is not the Colab set-up cell"
         )
         assert "remove-cell" in first_code.metadata.get("tags", []), (
             f"{source.name}: set-up cell not hidden"
         )
+        notebook = colab.to_notebook(source, ref="0123abc")
+        first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+        assert first_code.source == colab.setup_cell_source(url, "0123abc")
+
+
+def test_the_colab_edition_installs_the_commit_it_was_generated_from():
+    revision = colab.revision()
+    assert len(revision) == 40 and int(revision, 16) >= 0
+    notebook = colab.to_notebook(colab.chapter_sources()[0])
+    setup = next(cell for cell in notebook.cells if cell.cell_type == "code").source
+    assert f'@{revision}"' in setup and "@main" not in setup
+    assert 'os.environ.get("COURSE_PACKAGE", COURSE)' in setup
 
 
 def test_build_notebooks_writes_colab_ready_ipynb(tmp_path):
@@ -115,36 +130,73 @@ def tiny_book(tmp_path):
 
 def test_each_construct_has_its_colab_form(tiny_book):
     source = tiny_book / "book" / "01_tiny.md"
-    cells = colab.to_notebook(source, root=tiny_book).cells
+    cells = colab.to_notebook(source, root=tiny_book, ref="abc", published={}).cells
     texts = [cell.source for cell in cells]
-    glued = next(cell for cell in cells if "show_markdown" in cell.source)
-    assert glued.cell_type == "code" and glued.metadata["cellView"] == "form"
+    glued = next(cell for cell in cells if "This run uses" in cell.source)
+    assert glued.cell_type == "markdown"  # readable before anything runs
+    assert "This run uses ‹size› reviews" in glued.source
     assert "[the start](https://o.github.io/r/book/01_tiny.html#tiny-start)" in glued.source
     assert "[02_other](https://o.github.io/r/book/02_other.html)" in glued.source
     assert "$x^2$ and $y$" in glued.source
     plain = next(cell for cell in cells if "Plain paragraph." in cell.source)
-    assert plain.cell_type == "markdown"  # prose without numbers stays Markdown
-    assert "Plain paragraph." not in glued.source
-    assert "> **Note.** Mind the gap." in plain.source
+    assert plain.cell_type == "markdown"
+    assert "> **Note.** Mind the gap." in "\n".join(texts)
+    assert texts[1] == colab.NUMBERS_NOTE  # after the title, before any code
     hidden = next(cell for cell in cells if "hidden on the page" in cell.source)
     assert hidden.metadata["cellView"] == "form"
     assert any(text.startswith("### Exercise 1\n\n**Do it.**") for text in texts)
     assert any('# check("tiny.1", answer)' in text for text in texts)
     details = next(text for text in texts if text.startswith("<details>"))
-    assert "Because." in details and "answer = 1" in details
+    assert "Because." in details
+    solution = next(cell for cell in cells if "answer = 1" in cell.source)
+    assert solution.cell_type == "code" and solution.metadata["cellView"] == "form"
+    assert solution.source.startswith("# @title Solution to exercise 1\n")
     student = [
-        cell.source for cell in colab.to_notebook(source, student=True, root=tiny_book).cells
+        cell.source
+        for cell in colab.to_notebook(source, student=True, root=tiny_book, published={}).cells
     ]
     assert not any("<details>" in text or "answer = 1" in text for text in student)
 
 
-def test_glued_prose_shows_this_runs_numbers():
-    from course.claims import glue_text, glued_markdown
+def test_prose_shows_the_courses_full_profile_value_or_a_named_placeholder():
+    published = {"ch01_accuracy": {"text": "0.893", "value": 0.8931}}
+    text = "reaches {glue:text}`ch01_accuracy` on {glue:text}`ch01_train_size` reviews"
+    assert colab.static_numbers(text, published) == "reaches 0.893† on ‹train size› reviews"
+    assert colab.static_numbers("{glue:text}`ch01_accuracy:.2f`", published) == "0.89†"
 
-    glue_text("ch99_size", "8,000")
-    assert glued_markdown("uses {glue:text}`ch99_size` reviews") == "uses 8,000 reviews"
-    with pytest.raises(KeyError, match="run the cells above"):
-        glued_markdown("{glue:text}`ch99_never_glued`")
+
+def test_the_prose_cites_the_packaged_full_profile_values():
+    from course.claims import published_values
+
+    notebook = colab.to_notebook(colab.chapter_sources()[0])
+    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    value = published_values()["ch01_dense_bigram_test_accuracy"]["text"]
+    assert f"{value}{colab.PUBLISHED_MARK}" in markdown
+
+
+@pytest.mark.parametrize("student", [False, True], ids=["teacher", "student"])
+def test_no_cell_needs_a_value_that_only_a_later_cell_makes(tmp_path, student):
+    """Run all goes top to bottom: no paragraph waits for a number, and no code cell reads
+    a name that only a cell further down defines."""
+    import nbformat
+
+    from course.execute import names_bound_and_read
+
+    for path in colab.build_notebooks(tmp_path, student=student):
+        notebook = nbformat.read(path, as_version=4)
+        code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        names = [names_bound_and_read(source) for source in code]
+        bound_so_far: set[str] = set()
+        for number, (bound, read) in enumerate(names):
+            later = set().union(*(b for b, _ in names[number + 1 :]))
+            early = (read - bound - bound_so_far) & later
+            assert not early, (
+                f"{path.name}: code cell {number + 1} reads {early} before it is made"
+            )
+            bound_so_far |= bound
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                assert "{glue" not in cell.source, f"{path.name}: {cell.source[:200]}"
 
 
 @pytest.mark.parametrize(

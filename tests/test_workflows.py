@@ -166,10 +166,11 @@ def test_workflow_has_timeouts_and_a_concurrency_group(path):
 
 @pytest.mark.parametrize("path", [CI, GPU], ids=lambda path: path.name)
 def test_workflow_runs_python_3_11_and_only_reads_the_repository(path):
+    """3.11 for the book and the tests; 3.13, Colab's, for the Colab notebooks."""
     workflow = load(path)
     assert [
         step["with"]["python-version"] for step in action_steps(workflow, "actions/setup-python")
-    ] == ["3.11"]
+    ] == ["3.13", "3.11"]
     assert workflow.get("permissions") == {"contents": "read"}
 
 
@@ -221,8 +222,20 @@ def test_ci_leaves_downloads_on():
 
 
 def test_gpu_workflow_runs_on_the_self_hosted_gpu_runner():
-    (job,) = load(GPU)["jobs"].values()
-    assert job["runs-on"] == ["self-hosted", "gpu"]
+    jobs = load(GPU)["jobs"]
+    assert jobs["full"]["runs-on"] == ["self-hosted", "gpu"]
+    assert jobs["colab-container"]["runs-on"] == ["self-hosted", "gpu"]
+
+
+def test_gpu_workflow_offers_colabs_own_runtime_image():
+    workflow = load(GPU)
+    job = workflow["jobs"]["colab-container"]
+    assert job["container"]["image"] == "us-docker.pkg.dev/colab-images/public/runtime"
+    assert "--gpus all" in job["container"]["options"]
+    assert job["if"] == "${{ inputs.colab_container }}"
+    assert workflow["on"]["workflow_dispatch"]["inputs"]["colab_container"]["type"] == "boolean"
+    scripts = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "python -m course.verify_colab --profile full --no-book-cache" in scripts
 
 
 def test_gpu_workflow_is_started_by_hand_with_chapters_or_weekly():
@@ -239,8 +252,8 @@ def test_gpu_workflow_never_puts_the_chapters_input_into_a_script():
     """The input reaches the script through the environment only (no script injection)."""
     workflow = load(GPU)
     assert "inputs." not in run_scripts(workflow)
-    (job,) = workflow["jobs"].values()
-    assert "inputs.chapters" in job["env"]["CHAPTERS"]
+    for job in workflow["jobs"].values():
+        assert "inputs.chapters" in job["env"]["CHAPTERS"]
 
 
 def test_gpu_workflow_installs_the_gpu_tensorflow_build():
@@ -263,18 +276,23 @@ def test_gpu_workflow_keeps_the_data_on_the_runner():
 
 def test_gpu_workflow_runs_the_full_profile_then_builds_the_book_in_it():
     workflow = load(GPU)
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["full"]
     assert job["env"]["COURSE_PROFILE"] == "full"
     scripts = run_scripts(workflow)
-    execute = scripts.index('python -m course.execute --profile full "${chapters[@]}"')
+    execute = scripts.index(
+        'python -m course.verify_colab --profile full --tensorflow "tensorflow[and-cuda]" '
+        '"${chapters[@]}"'
+    )
     build = scripts.index("COURSE_PROFILE=full jupyter-book build . --warningiserror --keep-going")
     assert execute < build
 
 
 def test_gpu_workflow_uploads_the_four_artifacts_after_the_runs():
     workflow = load(GPU)
-    (job,) = workflow["jobs"].values()
-    uploads = action_steps(workflow, "actions/upload-artifact")
+    job = workflow["jobs"]["full"]
+    uploads = [
+        step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact")
+    ]
     paths = {step["with"]["path"]: step for step in uploads}
     for path in [
         "results/full.jsonl",
