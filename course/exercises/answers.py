@@ -675,14 +675,20 @@ def _decimals_shown(value: float, most: int = 6) -> int | None:
 
 
 def rounding_hint(
-    answer: Any, expected: Any, *, atol: float, rtol: float = 1e-5, name: str = "your answer"
+    answer: Any,
+    expected: Any,
+    *,
+    atol: float | np.ndarray,
+    rtol: float = 1e-5,
+    name: str = "your answer",
 ) -> str | None:
     """Feedback saying "keep more digits" when ``answer`` is ``expected`` rounded or cut short.
 
     Returns a message when every value that is off by more than the tolerance
     equals the expected value rounded (or truncated) to the decimals the student
     kept, and rounding lost something (the expected value needs more decimals);
-    None otherwise, for the checker to carry on.
+    None otherwise, for the checker to carry on. ``atol`` may be an array that
+    broadcasts against the answer (one tolerance per column, say).
 
     Example:
         >>> print(rounding_hint(0.952, 20 / 21, atol=1e-4))
@@ -716,8 +722,9 @@ def rounding_hint(
             return None
         kept.append(decimals)
     values, give, them = ("value", "gives", "it") if got.ndim == 0 else ("values", "give", "them")
+    within = float(np.max(atol))
     return (
         f"Keep more digits: rounded to the {max(kept)} decimal(s) you kept, the expected {values} "
-        f"{give} {name}, but the check needs {them} within {atol:g}. Pass the unrounded result "
+        f"{give} {name}, but the check needs {them} within {within:g}. Pass the unrounded result "
         "(not a printed or .round()-ed one)."
     )
