@@ -633,8 +633,12 @@ def as_shape(answer: Any, *, name: str = "the shape") -> tuple[int | None, ...]:
 def as_shapes(answer: Any, count: int) -> list[tuple[int | None, ...]]:
     """A list of ``count`` shapes (one per layer), each read by :func:`as_shape`.
 
+    The shapes may also come as one array (or tensor) with a row per layer.
+
     Example:
         >>> as_shapes([(32, 494, 32), [32, 98, 32]], 2)
+        [(32, 494, 32), (32, 98, 32)]
+        >>> as_shapes(np.array([[32, 494, 32], [32, 98, 32]]), 2)
         [(32, 494, 32), (32, 98, 32)]
         >>> as_shapes((32, 494, 32), 2)
         Traceback (most recent call last):
@@ -643,11 +647,21 @@ def as_shapes(answer: Any, count: int) -> list[tuple[int | None, ...]]:
         give a list of 2 shapes, one per layer.
     """
     answer = to_python(answer)
+    if isinstance(answer, np.ndarray):
+        if answer.ndim not in (1, 2):
+            raise AnswerError(
+                f"Expected a list of {count} shape tuples, or an array with one row per layer, "
+                f"got {describe(answer)}."
+            )
+        answer = [to_python(size) for size in answer] if answer.ndim == 1 else list(answer)
     if not isinstance(answer, (list, tuple)):
         raise AnswerError(
             f"Expected a list of {count} shape tuples, one per layer, got {describe(answer)}."
         )
-    single = all(isinstance(size, (int, np.integer)) or size is None for size in answer)
+    single = bool(answer) and all(
+        size is None or (isinstance(size, numbers.Real) and not isinstance(size, bool))
+        for size in answer
+    )
     if single:
         raise AnswerError(
             f"That looks like a single shape, {tuple(answer)}: give a list of {count} shapes, "
