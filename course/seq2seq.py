@@ -173,17 +173,23 @@ def beam_search(
     stops when ``beam_width`` prefixes have finished, when no finished prefix
     can be beaten any more (log-probabilities only fall), or after
     ``max_length`` new tokens, when the unfinished prefixes count as they are.
-    Returns up to ``beam_width`` hypotheses ``(tokens, log_probability)``, best
-    first, tokens without ``start``. Scores are plain sums of log-probabilities
-    (no length normalization). With ``beam_width=1`` this is
-    :func:`greedy_decode`. A wider beam usually finds a likelier sequence than
-    greedy decoding, but that is not guaranteed: greedy's prefix can be pruned.
+
+    Returns a list holding one hypothesis, the best: ``[(tokens,
+    log_probability)]``, tokens without ``start``; read it with
+    ``beam_search(...)[0]``. The other hypotheses the search holds when it stops
+    are not returned: it stops as soon as nothing can beat the best, so an open
+    prefix it drops may lead to a sequence likelier than the second one it
+    finished, and a list of them would be wrongly ranked. Scores are plain
+    sums of log-probabilities (no length normalization). With
+    ``beam_width=1`` this is :func:`greedy_decode`. A wider beam usually finds
+    a likelier sequence than greedy decoding, but that is not guaranteed:
+    greedy's prefix can be pruned.
 
     Example:
         >>> table = np.log([[0.01, 0.04, 0.5, 0.45], [0.25, 0.25, 0.25, 0.25],
         ...                 [0.01, 0.3, 0.39, 0.3], [0.01, 0.95, 0.02, 0.02]])
         >>> markov = lambda prefixes: table[prefixes[:, -1]]
-        >>> best, score = beam_search(markov, start=0, end=1, max_length=6, beam_width=2)[0]
+        >>> [(best, score)] = beam_search(markov, start=0, end=1, max_length=6, beam_width=2)
         >>> best, round(score, 4)  # greedy decoding never ends here (see greedy_decode)
         ([3, 1], -0.8498)
     """
@@ -206,8 +212,8 @@ def beam_search(
         if not beams or len(finished) >= beam_width or (finished and finished[0][1] >= best_open):
             beams = []  # done: the finished hypotheses cannot be beaten
             break
-    hypotheses = sorted(finished + beams, key=lambda hypothesis: -hypothesis[1])
-    return [(prefix[1:], score) for prefix, score in hypotheses[:beam_width]]
+    prefix, score = max(finished + beams, key=lambda hypothesis: hypothesis[1])  # first if tied
+    return [(prefix[1:], score)]
 
 
 def corpus_bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:

@@ -239,13 +239,19 @@ def window_dataset(
     the targets start ``(sequence_length - 1) · sampling_rate + horizon`` rows
     later. (Cutting the inputs by the whole offset, as the Keras documentation's
     example did — keras-team/keras#14310, #21305 — silently drops the last
-    windows.)
+    windows.) Keras refuses a stride or sampling rate that is not shorter than
+    the rows it is given; on a short series, where such a stride leaves one
+    window, this function passes Keras a stride and rows it accepts, so the
+    windows are still those of :func:`make_windows`.
 
     Example:
         >>> dataset = window_dataset(np.arange(10), sequence_length=3, batch_size=10)
         >>> inputs, outputs = next(iter(dataset))
         >>> inputs.numpy()[-1].tolist(), outputs.numpy().tolist()
         ([6, 7, 8], [3, 4, 5, 6, 7, 8, 9])
+        >>> [(x.numpy().tolist(), y.numpy().tolist()) for x, y in window_dataset(
+        ...     np.arange(3), sequence_length=2, stride=3)]  # one window, as make_windows
+        [([[0, 1]], [2])]
     """
     import keras
 
@@ -264,12 +270,20 @@ def window_dataset(
         end=end,
     )
     reach = (sequence_length - 1) * sampling_rate + horizon
+    starts = stop - first  # window starts 1 row apart; Keras counts them by len(targets)
+    # A stride of `starts` or more finds the first window only, as does `starts`.
+    stride = min(_positive("stride", stride), starts)
+    # One row per window: the sampling rate reads nothing (and Keras wants it < the rows).
+    rate = sampling_rate if sequence_length > 1 else 1
+    inputs = data[first : stop + reach - horizon]
+    if len(inputs) <= stride:  # only with one-row windows: Keras wants more rows than the stride
+        inputs = np.concatenate([inputs, inputs[-1:]])  # a row no window reads
     return keras.utils.timeseries_dataset_from_array(
-        data[first : stop + reach - horizon],
+        inputs,
         targets[first + reach : stop + reach],
         sequence_length=sequence_length,
-        sampling_rate=sampling_rate,
-        sequence_stride=_positive("stride", stride),
+        sampling_rate=rate,
+        sequence_stride=stride,
         batch_size=_positive("batch_size", batch_size),
         shuffle=shuffle,
         seed=seed,

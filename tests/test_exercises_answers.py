@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course.exercises import CHECKERS, check, checker, correct
+from course.exercises import CHECKERS, check, checker, compare_values, correct
 from course.exercises.answers import (
     AnswerError,
     as_array,
@@ -305,3 +305,15 @@ def test_check_reports_an_answer_error_as_feedback():
         )
     finally:
         del CHECKERS["demo.answers"]
+
+
+def test_compare_values_takes_one_tolerance_per_column():
+    expected = np.array([[1000.0, 1.0], [1001.0, 2.0]])
+    tolerance = np.array([1e-2, 1e-6])
+    assert compare_values(expected + [5e-3, 0.0], expected, atol=tolerance)
+    feedback = compare_values(expected + [0.0, 5e-3], expected, atol=tolerance)
+    assert not feedback and "first at index (0, 1)" in feedback.message
+    rounded = compare_values(
+        np.array([[1000.0, 1.004]]), np.array([[1000.0, 1.0041]]), atol=tolerance
+    )
+    assert not rounded and rounded.message.startswith("Keep more digits")

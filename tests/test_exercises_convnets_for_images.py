@@ -49,6 +49,36 @@ def test_exercise_1_accepts_other_forms():
 
 
 @pytest.mark.parametrize(
+    "form",
+    [np.array, lambda shapes: np.array(shapes, dtype="float32"), tf.constant],
+    ids=["int array", "float array", "tensor"],
+)
+def test_exercise_1_accepts_the_shapes_as_one_array(form):
+    assert check("convnets-for-images.1", form(RIGHT_1))
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (
+            np.array([(32, 26, 26, 32), (32, 14, 14, 32), (32, 12, 12, 64), (32, 6, 6, 64)]),
+            "round down",
+        ),
+        (np.array((32, 5, 5, 64)), "That looks like a single shape"),
+        (np.array(RIGHT_1)[:-1], "in all; got"),
+        (np.array(RIGHT_1).T, "Work it out layer by layer"),
+        (np.array(RIGHT_1)[None], "one row per layer"),
+        (np.array(RIGHT_1) + 0.5, "fractional part"),
+    ],
+    ids=["wrong steps", "single shape", "too few", "transposed", "3-d", "fractions"],
+)
+def test_exercise_1_still_refuses_wrong_shapes_given_as_an_array(answer, message):
+    feedback = check("convnets-for-images.1", answer)
+    assert not feedback
+    assert message in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize(
     "answer, message",
     [
         (None, "got None"),

@@ -47,6 +47,33 @@ def test_exercise_1_accepts_other_forms():
 
 
 @pytest.mark.parametrize(
+    "form",
+    [np.array, lambda shapes: np.array(shapes, dtype="float32"), tf.constant],
+    ids=["int array", "float array", "tensor"],
+)
+def test_exercise_1_accepts_the_shapes_as_one_array(form):
+    assert check("convnets-for-sequences.1", form(RIGHT_1))
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (np.array([(32, 494, 32), (32, 99, 32), (32, 93, 16)]), "round down"),
+        (np.array((32, 92, 16)), "That looks like a single shape"),
+        (np.array(RIGHT_1)[:-1], "in all; got"),
+        (np.array(RIGHT_1).T, "Work it out layer by layer"),
+        (np.array(RIGHT_1)[None], "one row per layer"),
+        (np.array(RIGHT_1) + 0.5, "fractional part"),
+    ],
+    ids=["wrong steps", "single shape", "too few", "transposed", "3-d", "fractions"],
+)
+def test_exercise_1_still_refuses_wrong_shapes_given_as_an_array(answer, message):
+    feedback = check("convnets-for-sequences.1", answer)
+    assert not feedback
+    assert message in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize(
     "answer, message",
     [
         (None, "got None"),

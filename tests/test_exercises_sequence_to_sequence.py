@@ -189,3 +189,28 @@ def test_exercise_4_rejects_wrong_answers(answer, message):
     feedback = check("sequence-to-sequence.4", answer)
     assert not feedback
     assert message.lower() in feedback.message.lower(), feedback.message
+
+
+SWAPPED_4 = sacrebleu.corpus_bleu(REFERENCES, [HYPOTHESES]).score
+
+
+def test_exercise_4_data_tells_a_swapped_computation_apart():
+    # BLEU's clipped n-gram matches are symmetric; its precisions (divided by the
+    # hypotheses' n-grams) and its brevity penalty are not when the lengths differ.
+    assert sum(len(h.split()) for h in HYPOTHESES) != sum(len(r.split()) for r in REFERENCES)
+    assert abs(SWAPPED_4 - RIGHT_4) > 0.1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        SWAPPED_4,
+        np.float32(SWAPPED_4),
+        sacrebleu.BLEU().corpus_score(REFERENCES, [HYPOTHESES]).score,
+    ],
+    ids=["float", "float32", "BLEU object"],
+)
+def test_exercise_4_refuses_references_and_hypotheses_swapped(answer):
+    feedback = check("sequence-to-sequence.4", answer)
+    assert not feedback
+    assert "swapped" in feedback.message, feedback.message

@@ -92,6 +92,23 @@ def test_exercise_3_accepts_numpy_pandas_and_tensors():
     assert check("time-series.3", tf.constant(RIGHT_3, dtype=tf.float64))
 
 
+def test_exercise_3_accepts_the_answer_as_the_solution_prints_it():
+    printed = f"{RIGHT_3:.4f}"  # the solution prints 4 decimals; a student may copy them
+    assert check("time-series.3", float(printed))
+    assert check("time-series.3", np.float32(printed))
+    assert check("time-series.3", round(RIGHT_3, 5))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [round(RIGHT_3, 4) + 1e-4, round(RIGHT_3, 4) - 1e-4, RIGHT_3 + 6e-5, round(RIGHT_3, 3)],
+    ids=["4th decimal up", "4th decimal down", "just outside", "3 decimals"],
+)
+def test_exercise_3_still_refuses_an_answer_wrong_in_the_4th_decimal(answer):
+    assert abs(answer - RIGHT_3) > 5.1e-5
+    assert not check("time-series.3", answer)
+
+
 @pytest.mark.parametrize(
     "answer, message",
     [
@@ -120,6 +137,33 @@ def test_exercise_4_accepts_ddof_0_and_1_lists_and_tensors():
     assert check("time-series.4", tf.constant(RIGHT_4, dtype=tf.float32))
     scaled, _, _ = timeseries.normalize(DATA, slice(0, TRAIN))
     assert check("time-series.4", scaled)
+
+
+def test_exercise_4_accepts_an_answer_computed_in_float32():
+    data = tf.constant(DATA, dtype=tf.float32)  # a column near 1,000: float32 keeps ~4 decimals
+    train = data[:TRAIN]
+    with_tensorflow = (data - tf.reduce_mean(train, 0)) / tf.math.reduce_std(train, 0)
+    single = DATA.astype(np.float32)
+    with_numpy = (single - single[:TRAIN].mean(axis=0)) / single[:TRAIN].std(axis=0)
+    assert np.abs(with_numpy - RIGHT_4).max() > 1e-6  # float32 noise the old check refused
+    assert check("time-series.4", with_tensorflow)
+    assert check("time-series.4", with_numpy)
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+def test_exercise_4_still_refuses_one_value_off_by_a_hundredth_of_the_raw_data(column):
+    off = RIGHT_4.copy()  # 0.01 is the data's resolution: far above float32's noise
+    off[3, column] += 0.01 / DATA[:TRAIN, column].std()
+    feedback = check("time-series.4", off)
+    assert not feedback
+    assert f"first at index (3, {column})" in feedback.message
+
+
+def test_exercise_4_still_refuses_float32_mistakes():
+    single = DATA.astype(np.float32)
+    every_row = (single - single.mean(axis=0)) / single.std(axis=0)
+    assert "the future included" in check("time-series.4", every_row).message
+    assert not check("time-series.4", RIGHT_4.round(4))
 
 
 @pytest.mark.parametrize(

@@ -135,6 +135,18 @@ def test_a_wide_beam_finds_the_exhaustive_optimum(seed):
     assert best[0] == tokens
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_beam_search_returns_the_best_hypothesis_only(seed):
+    # When the best finished hypothesis beats every open prefix the search stops, and
+    # the other hypotheses it holds need not be the next best (seed 20: [1] at -3.02
+    # finished, while the dropped prefix [3, 3, 2] leads to [3, 3, 2, 2] at -2.03).
+    model = random_model(seed, vocabulary=4)
+    hypotheses = seq2seq.beam_search(model, start=0, end=1, max_length=4, beam_width=3)
+    assert len(hypotheses) == 1
+    tokens, score = hypotheses[0]
+    assert score == pytest.approx(sequence_log_prob(model, 0, tokens))
+
+
 def test_beam_finds_what_greedy_misses():
     table = [[0.01, 0.04, 0.5, 0.45], [0.25] * 4, [0.01, 0.3, 0.39, 0.3], [0.01, 0.95, 0.02, 0.02]]
     greedy = seq2seq.greedy_decode(markov(table), start=0, end=1, max_length=6)

@@ -47,6 +47,42 @@ def test_generator_stride_tricks_and_keras_make_the_same_windows(setting):
     )
 
 
+def keras_windows(data, **setting):
+    batches = list(timeseries.window_dataset(data, batch_size=1000, **setting))
+    return (
+        np.concatenate([x.numpy() for x, _ in batches]),
+        np.concatenate([y.numpy() for _, y in batches]),
+    )
+
+
+def test_keras_finds_the_one_window_of_a_series_shorter_than_the_stride():
+    windows, targets = keras_windows(np.arange(3.0), sequence_length=2, horizon=1, stride=3)
+    assert windows.tolist() == [[0.0, 1.0]] and targets.tolist() == [2.0]
+
+
+SHORT_SETTINGS = [
+    dict(rows=rows, sequence_length=length, sampling_rate=rate, horizon=horizon, stride=stride)
+    for rows in (1, 2, 4)
+    for length in (1, 2, 3)
+    for rate in (1, 2)
+    for horizon in (0, 1)
+    for stride in (1, 2, 5)
+    if (length - 1) * rate + horizon < rows  # at least one window fits
+]
+
+
+def test_keras_agrees_with_make_windows_on_every_short_series():
+    assert len(SHORT_SETTINGS) == 51
+    for setting in SHORT_SETTINGS:
+        options = {key: value for key, value in setting.items() if key != "rows"}
+        data = np.arange(setting["rows"] * 2.0).reshape(-1, 2)
+        targets = data[:, 0] * 10
+        expected = timeseries.make_windows(data, targets, **options)
+        got = keras_windows(data, targets=targets, **options)
+        for expected_part, got_part in zip(expected, got):
+            np.testing.assert_array_equal(got_part, expected_part, err_msg=str(setting))
+
+
 def test_windows_are_read_only_views():
     data = np.arange(30.0).reshape(15, 2)
     windows, targets = timeseries.make_windows(data, sequence_length=4)

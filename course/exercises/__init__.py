@@ -175,14 +175,15 @@ def compare_values(
     array: np.ndarray,
     expected: np.ndarray,
     *,
-    atol: float = 1e-6,
+    atol: float | np.ndarray = 1e-6,
     rtol: float = 1e-5,
     name: str = "your answer",
 ) -> Feedback:
     """Compare element-wise and report where the first differences are.
 
     An answer rounded too far (it equals the expected values rounded to the
-    decimals it shows) gets "keep more digits" instead.
+    decimals it shows) gets "keep more digits" instead. ``atol`` may be an
+    array that broadcasts against ``expected`` (one tolerance per column).
 
     Example:
         >>> print(compare_values(np.array([1, 2, 3]), np.array([1, 2, 4])).message)

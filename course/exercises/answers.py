@@ -633,8 +633,12 @@ def as_shape(answer: Any, *, name: str = "the shape") -> tuple[int | None, ...]:
 def as_shapes(answer: Any, count: int) -> list[tuple[int | None, ...]]:
     """A list of ``count`` shapes (one per layer), each read by :func:`as_shape`.
 
+    The shapes may also come as one array (or tensor) with a row per layer.
+
     Example:
         >>> as_shapes([(32, 494, 32), [32, 98, 32]], 2)
+        [(32, 494, 32), (32, 98, 32)]
+        >>> as_shapes(np.array([[32, 494, 32], [32, 98, 32]]), 2)
         [(32, 494, 32), (32, 98, 32)]
         >>> as_shapes((32, 494, 32), 2)
         Traceback (most recent call last):
@@ -643,11 +647,21 @@ def as_shapes(answer: Any, count: int) -> list[tuple[int | None, ...]]:
         give a list of 2 shapes, one per layer.
     """
     answer = to_python(answer)
+    if isinstance(answer, np.ndarray):
+        if answer.ndim not in (1, 2):
+            raise AnswerError(
+                f"Expected a list of {count} shape tuples, or an array with one row per layer, "
+                f"got {describe(answer)}."
+            )
+        answer = [to_python(size) for size in answer] if answer.ndim == 1 else list(answer)
     if not isinstance(answer, (list, tuple)):
         raise AnswerError(
             f"Expected a list of {count} shape tuples, one per layer, got {describe(answer)}."
         )
-    single = all(isinstance(size, (int, np.integer)) or size is None for size in answer)
+    single = bool(answer) and all(
+        size is None or (isinstance(size, numbers.Real) and not isinstance(size, bool))
+        for size in answer
+    )
     if single:
         raise AnswerError(
             f"That looks like a single shape, {tuple(answer)}: give a list of {count} shapes, "
@@ -675,14 +689,20 @@ def _decimals_shown(value: float, most: int = 6) -> int | None:
 
 
 def rounding_hint(
-    answer: Any, expected: Any, *, atol: float, rtol: float = 1e-5, name: str = "your answer"
+    answer: Any,
+    expected: Any,
+    *,
+    atol: float | np.ndarray,
+    rtol: float = 1e-5,
+    name: str = "your answer",
 ) -> str | None:
     """Feedback saying "keep more digits" when ``answer`` is ``expected`` rounded or cut short.
 
     Returns a message when every value that is off by more than the tolerance
     equals the expected value rounded (or truncated) to the decimals the student
     kept, and rounding lost something (the expected value needs more decimals);
-    None otherwise, for the checker to carry on.
+    None otherwise, for the checker to carry on. ``atol`` may be an array that
+    broadcasts against the answer (one tolerance per column, say).
 
     Example:
         >>> print(rounding_hint(0.952, 20 / 21, atol=1e-4))
@@ -716,8 +736,9 @@ def rounding_hint(
             return None
         kept.append(decimals)
     values, give, them = ("value", "gives", "it") if got.ndim == 0 else ("values", "give", "them")
+    within = float(np.max(atol))
     return (
         f"Keep more digits: rounded to the {max(kept)} decimal(s) you kept, the expected {values} "
-        f"{give} {name}, but the check needs {them} within {atol:g}. Pass the unrounded result "
+        f"{give} {name}, but the check needs {them} within {within:g}. Pass the unrounded result "
         "(not a printed or .round()-ed one)."
     )

@@ -37,10 +37,12 @@ EXERCISE_3_TABLE = np.array(
 )
 EXERCISE_3_BEAM_WIDTH, EXERCISE_3_MAX_LENGTH = 2, 6
 
-# Exercise 4: corpus BLEU with sacrebleu.
+# Exercise 4: corpus BLEU with sacrebleu. The hypotheses are one word shorter in all than the
+# references, so BLEU with the two swapped (precisions over the other side's n-grams, no brevity
+# penalty) gives another score.
 EXERCISE_4_HYPOTHESES = [
     "el gato está en la mesa .",
-    "tom no quiere ir a la escuela hoy .",
+    "tom no quiere ir a la escuela .",
     "me gusta mucho este libro .",
 ]
 EXERCISE_4_REFERENCES = [
@@ -160,6 +162,12 @@ def check_corpus_bleu(answer: Any) -> Any:
         return wrong(hint)
     if np.isclose(value, expected / 100, atol=1e-5):
         return wrong("That is on a 0–1 scale; sacrebleu's .score is on 0–100.")
+    if np.isclose(value, corpus_bleu(references, hypotheses), atol=1e-3):
+        return wrong(
+            "Hypotheses and references are swapped: that scores the references against the "
+            "hypotheses. The system's output comes first, then a list of reference lists: "
+            "sacrebleu.corpus_bleu(hypotheses, [references])."
+        )
     sentence_scores = [
         sacrebleu.sentence_bleu(h, [r]).score for h, r in zip(hypotheses, references)
     ]

@@ -22,6 +22,9 @@ EXERCISE_3_SERIES = np.round(
     8 + 5 * np.sin(2 * np.pi * (np.arange(48) - 9) / 24) + _rng.normal(0, 0.8, 48), 1
 )
 EXERCISE_3_HORIZON = 3
+# The solution prints the MAE with 4 decimals: an answer within half a unit of the 4th decimal
+# (and float32's noise on that) is right, so a student may copy the printed value.
+_EXERCISE_3_ATOL, _EXERCISE_3_RTOL = 0.5e-4, 4 * float(np.finfo(np.float32).eps)
 
 # Exercise 4: normalization with the training rows' statistics.
 EXERCISE_4_DATA = np.round(
@@ -104,9 +107,10 @@ def check_naive_mae(answer: Any) -> Any:
     value = as_number(answer, name="the mean absolute error")
     errors = _naive_errors(EXERCISE_3_HORIZON)
     expected = float(np.mean(np.abs(errors)))
-    if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
+    atol, rtol = _EXERCISE_3_ATOL, _EXERCISE_3_RTOL
+    if np.isclose(value, expected, rtol=rtol, atol=atol):
         return correct(f"Correct: the naive forecast is off by {expected:.4f} degrees on average.")
-    hint = rounding_hint(np.array(value), np.array(expected), atol=1e-9, rtol=1e-6)
+    hint = rounding_hint(np.array(value), np.array(expected), atol=atol, rtol=rtol)
     if hint is not None:
         return wrong(hint)
     mistakes = {
@@ -134,9 +138,20 @@ def check_naive_mae(answer: Any) -> Any:
         ),
     }
     for candidate, message in mistakes.values():
-        if np.isclose(value, candidate, rtol=1e-6, atol=1e-9):
+        if np.isclose(value, candidate, rtol=rtol, atol=atol):
             return wrong(message)
     return wrong(f"{value:.4g} is not it; the expected value is near {expected:.1f}.")
+
+
+def _float32_tolerance(data: np.ndarray, train: np.ndarray) -> np.ndarray:
+    """One absolute tolerance per column of normalized data, from the data's scale.
+
+    Computed in float32, a value near 1,000 carries an error near float32's
+    resolution there (about 1e-4); normalized, that error is divided by the
+    column's standard deviation. The tolerance allows 16 such roundings.
+    """
+    eps = float(np.finfo(np.float32).eps)
+    return 16 * eps * np.abs(data).max(axis=0) / train.std(axis=0)
 
 
 @checker("time-series.4")
@@ -146,11 +161,16 @@ def check_normalization(answer: Any) -> Any:
     train = data[:EXERCISE_4_TRAIN_ROWS]
     array = as_array(answer, shape=data.shape, dtype=float, name="the normalized data")
     mean = train.mean(axis=0)
+    atol = _float32_tolerance(data, train)  # float32 answers are right too
+
+    def close(got: np.ndarray, want: np.ndarray) -> bool:
+        return bool(np.allclose(got, want, rtol=1e-5, atol=atol))
+
     candidates = {
         ddof: (data - mean) / train.std(axis=0, ddof=ddof) for ddof in (0, 1)
     }  # np.std (ddof=0) and pandas .std() (ddof=1) are both fine
     for expected in candidates.values():
-        if np.allclose(array, expected, rtol=1e-5, atol=1e-6):
+        if close(array, expected):
             return correct(
                 "Correct: every column is centred and scaled with the training rows' statistics."
             )
@@ -176,10 +196,11 @@ def check_normalization(answer: Any) -> Any:
         ),
     ]
     for wrong_answer, message in mistakes:
-        if np.allclose(array, wrong_answer, rtol=1e-5, atol=1e-6):
+        if close(array, wrong_answer):
             return wrong(message)
-    if np.allclose(array[:EXERCISE_4_TRAIN_ROWS], candidates[0][:EXERCISE_4_TRAIN_ROWS]):
+    if close(array[:EXERCISE_4_TRAIN_ROWS], candidates[0][:EXERCISE_4_TRAIN_ROWS]):
         return wrong(
             "The training rows are right; normalize the later rows with the same statistics."
         )
-    return wrong(compare_values(array, candidates[0], name="the normalized data").message)
+    feedback = compare_values(array, candidates[0], atol=atol, name="the normalized data")
+    return wrong(feedback.message)
