@@ -408,6 +408,10 @@ def run(
         and not report["changed_by_run"]
         and all(entry.get("passed") for entry in report["chapters"].values())
     )
+    if profile == "full" and root == ROOT and "COURSE_RESULTS_DIR" not in os.environ:
+        from course.claims import publish_full_values
+
+        publish_full_values()  # readers' notebooks show the course's new values
     (RUNTIME_DIR / "report.json").write_text(json.dumps(report, indent=1))
     return report
 
