@@ -289,3 +289,13 @@ def test_package_fingerprint_follows_the_profile_and_the_claim_declarations(tmp_
     assert sphinx_extension.package_fingerprint(tmp_path, profile="full") != fast
     (tmp_path / "ch01.yaml").write_text("ch01_x: {fast: [0, null], full: [0, null]}\n")
     assert sphinx_extension.package_fingerprint(tmp_path, profile="fast") != fast
+
+
+def test_no_chapter_reads_another_chapters_records_or_outputs():
+    """Each notebook runs alone on a fresh runtime: no results records, no executed notebooks."""
+    forbidden = ("read_records", "latest_run_records", "results_dir", ".jsonl", "_build/")
+    for source in colab.chapter_sources():
+        for cell in colab.to_notebook(source, published={}).cells:
+            if cell.cell_type == "code":
+                found = [word for word in forbidden if word in cell.source]
+                assert not found, f"{source.name} reads {found}: {cell.source[:200]}"
