@@ -37,6 +37,7 @@ from course.data import (
     load_text8,
     load_ud_english_ewt,
 )
+from course.data.fetch import SkippedCopyWarning
 
 loaders = importlib.import_module("course.data.loaders")
 
@@ -198,6 +199,24 @@ def test_imdb_arguments_are_checked(isolated_data_home, keywords, error, message
     assert str(raised.value) == message
 
 
+@by_name
+def test_an_unknown_profile_is_the_same_clear_error_from_every_loader(
+    isolated_data_home, monkeypatch, loader
+):
+    monkeypatch.setenv("COURSE_PROFILE", "turbo")
+
+    with pytest.raises(ValueError, match="Unknown run profile 'turbo'. Set COURSE_PROFILE to one"):
+        loader()
+    assert list(isolated_data_home.iterdir()) == []  # nothing was fetched
+
+
+def test_an_explicit_allow_standin_does_not_consult_the_profile(isolated_data_home, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "turbo")
+
+    with pytest.raises(DataUnavailableError, match="no stand-in exists"):
+        load_nietzsche(allow_standin=True)
+
+
 def test_arguments_are_checked_before_anything_is_fetched(isolated_data_home):
     with pytest.raises(TypeError):  # not DataUnavailableError: the bad argument is named first
         load_text8(max_words="all", allow_standin=False)
@@ -230,6 +249,16 @@ def test_a_captive_portal_page_in_the_cache_is_refused_and_deleted(
     assert isinstance(raised.value, DataError) and "does not hold" in str(raised.value)
     assert "deleted from the cache" in str(raised.value)
     assert not cached.exists()
+
+
+def test_a_warning_of_the_fetcher_reaches_the_user_when_the_load_then_fails(isolated_data_home):
+    (isolated_data_home / "mnist.npz").write_bytes(b"a file of the wrong size")
+
+    with (
+        pytest.warns(SkippedCopyWarning, match=r"mnist\.npz"),
+        pytest.raises(DataUnavailableError, match="could not be had"),
+    ):
+        load_mnist(allow_standin=False)
 
 
 def test_a_cut_off_nietzsche_is_refused(isolated_data_home, expect):

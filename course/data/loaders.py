@@ -22,7 +22,8 @@ with no recorded checksum warns (:class:`~course.data.fetch.UnverifiedFileWarnin
 on every load.
 
 Arguments are checked before anything is fetched: a wrong type raises
-``TypeError``, a value out of range ``ValueError``.
+``TypeError``, a value out of range ``ValueError``; so does an unknown
+``COURSE_PROFILE`` when ``allow_standin`` is None (every loader alike).
 
 Example:
     >>> imdb = load_imdb()  # doctest: +SKIP
@@ -400,13 +401,17 @@ def _fetch(
 
     The fetcher warns when it accepts such a file from a mirror or a download;
     a copy already in the cache must keep warning too, on every load, until a
-    checksum is recorded for it.
+    checksum is recorded for it. The fetcher's warnings reach the caller on
+    every load, whether the fetch succeeds or fails.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fetched = fetch(remote, data_home=data_home, accept_variants=accept_variants)
-    for warning in caught:
-        _warn_every_time(warning.message, warning.category)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fetched = fetch(remote, data_home=data_home, accept_variants=accept_variants)
+    finally:  # on failure too: a warning may say what became of a file the user placed
+        for warning in caught:
+            _warn_every_time(warning.message, warning.category)
     warned = any(issubclass(warning.category, UnverifiedFileWarning) for warning in caught)
     if fetched.expected_sha256 is None and not warned:
         _warn_every_time(
@@ -450,9 +455,16 @@ def _check_count(fetched: FetchedFile, what: str, expected: int, found: int) -> 
 
 
 def _check_common(allow_standin: object, data_home: object) -> None:
-    """``allow_standin`` is True, False or None; ``data_home`` a path or None."""
+    """``allow_standin`` is True, False or None; ``data_home`` a path or None.
+
+    With ``allow_standin=None`` the run profile decides, so an unknown
+    ``COURSE_PROFILE`` is a ValueError here, from every loader alike, before
+    anything is fetched.
+    """
     if allow_standin is not None and not isinstance(allow_standin, bool):
         raise TypeError(f"allow_standin must be True, False or None, not {allow_standin!r}.")
+    if allow_standin is None:
+        get_profile()  # raises ValueError, naming COURSE_PROFILE, for an unknown profile
     if data_home is not None and not isinstance(data_home, (str, os.PathLike)):
         raise TypeError(
             f"data_home must be a path (str or os.PathLike) or None, not {data_home!r}."
