@@ -108,10 +108,11 @@ def test_a_cached_file_of_the_right_size_but_wrong_content_is_replaced(server, h
     remote = served_remote(server, "table.csv", CONTENT)
     (home / "table.csv").write_bytes(CONTENT.replace(b"1", b"2"))
 
-    with pytest.warns(UserWarning, match=r"table\.csv.*sha256.*deleted"):
+    with pytest.warns(UserWarning, match=r"table\.csv.*sha256.*set aside"):
         fetched = fetch(remote, progress=False)
 
     assert fetched.source == "download" and fetched.path.read_bytes() == CONTENT
+    assert len(list(home.glob("table.csv.set-aside-*"))) == 1
     assert len(server.requests) == 1
 
 

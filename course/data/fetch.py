@@ -5,8 +5,11 @@
 1. the **cache**, ``<data home>/<filename>``, where earlier downloads live.
    The data home is ``$COURSE_DATA_HOME`` or ``~/course_data``. A cached file
    is checked against its registered size and SHA-256 (hashed once per size
-   and modification time in a process); a copy that does not match is
-   deleted, with a warning, and fetched again;
+   and modification time in a process), and against every registered mirror
+   copy of it, since a person may have copied a mirror's files there. A file
+   that matches none of them is **set aside** (renamed
+   ``<filename>.set-aside-<time>``, never deleted), with a warning, and fetched
+   again;
 2. every **mirror** folder named in ``$COURSE_DATA_MIRROR`` (several folders are
    separated by ``os.pathsep``). A mirror file is verified (size and SHA-256) and
    then used where it is: it is never copied, moved or deleted, because a mirror
@@ -28,6 +31,16 @@ marker inside, and renames it into place. A later call checks the folder
 against its manifest and extracts again if a file is missing or cut short.
 Temporary files left by a killed process are removed by the next fetch of the
 same dataset.
+
+Nothing a person put in place is ever deleted, moved or rewritten: not a file
+in a mirror folder, not a registered file or mirror copy in the data home. A
+file in the data home that is none of them is set aside, not deleted; so is a
+folder in the place of an extraction that holds no marker of the course's. Only
+what the course wrote itself (its downloads in this process, its temporary
+files, its extracted folders and decoded caches, recognised by their markers)
+is replaced or deleted. The data home may be one of the mirror folders: a
+teacher's single folder of datasets works as both, and is never altered but
+for the extracted folders and decoded caches added beside the files.
 
 Errors all derive from :class:`DataError`, a ``RuntimeError``: the data could
 not be had, or is not what the registry says. :class:`UnknownDatasetError` is
@@ -86,6 +99,7 @@ MIN_BYTES_PER_SECOND = 4096
 MIN_RATE_GRACE_SECONDS = 60.0
 MARKER_FILENAME = ".course-extracted.json"
 LOCK_FOLDER = ".locks"
+SET_ASIDE_MARK = ".set-aside-"  # <name>.set-aside-<time>: a file that matched nothing
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 ARCHIVE_MAX_EXPANSION = 100  # an archive may unpack to at most this many times its own size ...
 ARCHIVE_MIN_BYTES_CAP = 10 * 2**20  # ... or this many bytes, whichever is more
@@ -154,7 +168,7 @@ class UnverifiedFileWarning(UserWarning):
 
 
 class SkippedCopyWarning(UserWarning):
-    """A copy of a file was wrong or incomplete and was skipped, deleted or redone."""
+    """A copy of a file was wrong or incomplete and was skipped, set aside or redone."""
 
 
 class MissingMirrorWarning(UserWarning):
@@ -335,12 +349,14 @@ def fetch(
     with _dataset_lock(home, remote.name) as locked:
         if locked:
             _remove_stale(home, _temporary_bases(remote))
-        cached = _from_cache(remote, home, writable=locked)
+        cached = _from_cache(remote, home, writable=locked, accept_variants=accept_variants)
         if cached is not None:
             return cached
         mirrored, bad_copies = _find_in_mirrors(remote, accept_variants=accept_variants)
         if mirrored is not None:
             return mirrored
+        if locked:
+            _check_free_for_download(remote, home, bad_copies)
         try:
             return _download(
                 remote, home, progress=progress, retries=retries, timeout=timeout, deadline=limit
@@ -512,26 +528,102 @@ def _process_alive(pid: int) -> bool:
 # ---------------------------------------------------------- cache and mirrors
 
 
-def _from_cache(remote: RemoteFile, home: Path, *, writable: bool) -> FetchedFile | None:
-    """The cached copy if it matches the registry; a wrong one is deleted, with a warning."""
+def _from_cache(
+    remote: RemoteFile, home: Path, *, writable: bool, accept_variants: bool
+) -> FetchedFile | None:
+    """The cached copy if it is the registered file or a registered mirror copy of it.
+
+    A file that is neither is set aside (renamed, never deleted), with a
+    warning. A data home that is also a mirror folder is left to the mirror
+    search, which never touches a file.
+    """
     cached = home / remote.filename
-    if not cached.is_file():
+    if not cached.is_file() or _is_mirror_folder(home):
         return None
+    match = _identify(cached, _candidates(remote))
+    if match is not None:
+        if match.variant is not None and not accept_variants:
+            return None  # left in place: _check_free_for_download says so if it is in the way
+        return FetchedFile(cached, "cache", remote, match.variant)
     problem = _mismatch(cached, remote.size, remote.sha256)
-    if problem is None:
-        return FetchedFile(cached, "cache", remote)
+    known = f" nor a known mirror copy of it ({_variant_names(remote)})" if remote.variants else ""
     if writable:
-        with contextlib.suppress(FileNotFoundError):
-            cached.unlink()
-        action = "it was deleted and is fetched again"
+        try:
+            aside = _set_aside(cached)
+        except OSError as error:
+            action = (
+                f"it could not be set aside ({error.strerror or error}) and is ignored; "
+                "move it away yourself"
+            )
+        else:
+            action = (
+                f"it was set aside as {aside.name}, not deleted (delete it yourself once you "
+                f"no longer need it), and {remote.filename} is fetched again"
+            )
     else:
-        action = "it could not be deleted (the folder is read-only) and is ignored"
+        action = "it was left in place (the folder is read-only) and is ignored"
     warnings.warn(
-        f"The cached copy {cached} is not {remote.filename} as registered ({problem}); {action}.",
+        f"The file {cached} is not {remote.filename} as registered ({problem}){known}; {action}.",
         SkippedCopyWarning,
         stacklevel=4,
     )
     return None
+
+
+def _variant_names(remote: RemoteFile) -> str:
+    return ", ".join(
+        f"sha256 {variant.sha256[:12]}..., {variant.size:,} bytes" for variant in remote.variants
+    )
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename ``path`` to a free ``<name>.set-aside-<time>[-n]`` beside it; return the new path.
+
+    A file the course cannot recognise may be someone's: it is kept, never deleted.
+    """
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for number in range(1000):
+        aside = path.with_name(
+            f"{path.name}{SET_ASIDE_MARK}{stamp}" + (f"-{number}" if number else "")
+        )
+        if not (aside.exists() or aside.is_symlink()):
+            os.rename(path, aside)
+            return aside
+    raise FileExistsError(errno.EEXIST, "no free name to set the file aside", str(path))
+
+
+def _is_mirror_folder(folder: Path) -> bool:
+    """Whether ``folder`` is one of the folders named in ``$COURSE_DATA_MIRROR``."""
+    for mirror in _mirror_entries():
+        with contextlib.suppress(OSError):
+            if os.path.samefile(folder, mirror):
+                return True
+    return False
+
+
+def _check_free_for_download(remote: RemoteFile, home: Path, bad_copies: list[str]) -> None:
+    """Raise if a download would have to replace a file that the course did not write."""
+    target = home / remote.filename
+    if not (target.exists() or target.is_symlink()):
+        return
+    if _is_mirror_folder(home):
+        why = f"the data folder {home} is also a mirror folder (named in {MIRROR_ENV})"
+    elif target.is_file() and _identify(target, _candidates(remote)) is not None:
+        why = "it is a registered mirror copy, refused by accept_variants=False"
+    else:
+        why = "it could not be set aside"
+    message = (
+        f"{target} is in the place where a download of {remote.filename} would be saved, and "
+        f"{why}; a file that the course did not write is never replaced. "
+        f"Move {target} away (or replace it with a good copy), or use another data folder."
+    )
+    if bad_copies:
+        raise ChecksumError(
+            f"No good copy of {remote.filename} could be had. Wrong copies were found:\n"
+            + "\n".join(f"  - {copy}" for copy in bad_copies)
+            + f"\nand no download was tried: {message}"
+        )
+    raise CacheError(message)
 
 
 def _mismatch(path: Path, size: int | None, sha256: str | None) -> str | None:
@@ -553,17 +645,22 @@ class _Candidate(NamedTuple):
     variant: MirrorVariant | None
 
 
-def _find_in_mirrors(
-    remote: RemoteFile, *, accept_variants: bool
-) -> tuple[FetchedFile | None, list[str]]:
-    """The first good mirror copy, and a description of every bad copy skipped on the way."""
-    candidates = [
+def _candidates(remote: RemoteFile) -> list[_Candidate]:
+    """Every registered form of ``remote``: the canonical file, then its mirror variants."""
+    return [
         _Candidate(remote.filename, remote.sha256, remote.size, None),
         *(
             _Candidate(variant.filename, variant.sha256, variant.size, variant)
             for variant in remote.variants
         ),
     ]
+
+
+def _find_in_mirrors(
+    remote: RemoteFile, *, accept_variants: bool
+) -> tuple[FetchedFile | None, list[str]]:
+    """The first good mirror copy, and a description of every bad copy skipped on the way."""
+    candidates = _candidates(remote)
     bad_copies = []
     for folder in mirror_dirs():
         for filename in dict.fromkeys(candidate.filename for candidate in candidates):
@@ -611,9 +708,10 @@ def _only_bad_copies_message(
 
 
 def _identify(path: Path, candidates: list[_Candidate]) -> _Candidate | None:
-    """The candidate that ``path`` is, checking those with a recorded SHA-256 first."""
+    """The candidate of ``path``'s name that it is, checking those with a SHA-256 first."""
     size = path.stat().st_size
-    for candidate in sorted(candidates, key=lambda candidate: candidate.sha256 is None):
+    named = [candidate for candidate in candidates if candidate.filename == path.name]
+    for candidate in sorted(named, key=lambda candidate: candidate.sha256 is None):
         if candidate.size is not None and size != candidate.size:
             continue
         if candidate.sha256 is None or _sha256_of(path) == candidate.sha256:
@@ -988,14 +1086,16 @@ def extract(
     The folder holds a marker file recording which archive (SHA-256, size,
     variant) it came from and a manifest of every file's name and size; later
     calls return it at once while the marker matches and every listed file is
-    there at its size, and extract again (with a warning) otherwise. The whole
+    there at its size, and extract again (with a warning) otherwise. Whatever
+    stands in the folder's place without a marker is not the course's: it is
+    set aside (renamed ``<name>.set-aside-<time>``), never deleted. The whole
     archive is read, so a damaged member or checksum is an error, not a shorter
     folder. ``max_members`` and ``max_bytes`` cap what an archive may unpack to
     (by default a generous multiple of the archive's own size).
 
     Raises:
         CorruptArchiveError: the archive is truncated or damaged. A cached copy
-            is deleted (so the next fetch gets a fresh one); a mirror copy is
+            is set aside (so the next fetch gets a fresh one); a mirror copy is
             left untouched.
         UnsafeArchiveError: a member's path escapes the folder. Nothing is kept.
         ArchiveTooLargeError: the archive would unpack beyond the caps.
@@ -1030,10 +1130,33 @@ def extract(
                 SkippedCopyWarning,
                 stacklevel=2,
             )
+        if problem == _NO_MARKER and (target.exists() or target.is_symlink()):
+            _set_aside_unknown_folder(target, home, fetched)
         _remove_stale(home, {folder_name})
         limits = _limits(fetched.path.stat().st_size, max_members, max_bytes)
         _extract_into(fetched, home, target, identity, limits)
     return target
+
+
+_NO_MARKER = "it has no marker"
+
+
+def _set_aside_unknown_folder(target: Path, home: Path, fetched: FetchedFile) -> None:
+    """Set aside what stands where ``fetched`` is to be extracted but holds no marker."""
+    if _is_mirror_folder(home):
+        raise CacheError(
+            f"{target} is in the place where {fetched.path.name} is to be extracted, but it "
+            f"holds no record of an extraction by the course ({MARKER_FILENAME}), and {home} is "
+            f"also a mirror folder (named in {MIRROR_ENV}), whose files are never moved. "
+            f"Move {target} away, or use another data folder."
+        )
+    aside = _set_aside(target)
+    warnings.warn(
+        f"{target} holds no record of an extraction by the course ({MARKER_FILENAME}); it was "
+        f"set aside as {aside.name}, not deleted, and {fetched.path.name} is extracted afresh.",
+        SkippedCopyWarning,
+        stacklevel=3,
+    )
 
 
 def _archive_identity(fetched: FetchedFile) -> dict[str, object]:
@@ -1050,7 +1173,7 @@ def _extraction_problem(target: Path, identity: dict[str, object]) -> str | None
     None."""
     marker = _read_marker(target)
     if marker is None:
-        return "it has no marker"
+        return _NO_MARKER
     if {key: marker.get(key) for key in identity} != identity or not isinstance(
         marker.get("files"), dict
     ):
@@ -1285,10 +1408,12 @@ def _encoding_name(encoding: str) -> str:
 
 
 def discard_corrupt(fetched: FetchedFile, problem: object) -> CorruptArchiveError:
-    """The error to raise for an unreadable file; deletes the copy if it is ours.
+    """The error to raise for an unreadable file; moves the copy out of the way if need be.
 
-    A cached or downloaded copy is deleted so that the next call fetches a good
-    one; a mirror copy is never touched.
+    A copy downloaded by this process is deleted and a cached copy is set
+    aside (renamed ``<name>.set-aside-<time>``), so that the next call fetches
+    a good one. A mirror copy, and a registered mirror copy that a person put
+    in the data home, are never touched.
 
     Example:
         >>> from course.data.registry import MNIST
@@ -1303,11 +1428,50 @@ def discard_corrupt(fetched: FetchedFile, problem: object) -> CorruptArchiveErro
             f"The mirror copy was left untouched: replace it with a good copy, or remove its "
             f"folder from {MIRROR_ENV}."
         )
-    else:
+    elif fetched.variant is not None:
+        action = (
+            "It is a registered mirror copy that was put in the data folder, so it was left "
+            "untouched: replace it with a good copy."
+        )
+    elif fetched.source == "download":
         with contextlib.suppress(OSError):
             fetched.path.unlink()
-        action = "This copy was deleted from the cache; the next call fetches the file again."
+        action = "This download was deleted; the next call fetches the file again."
+    else:
+        try:
+            aside = _set_aside(fetched.path)
+        except FileNotFoundError:
+            action = "The next call fetches the file again."
+        except OSError as error:
+            action = (
+                f"It could not be set aside ({error.strerror or error}): move it away, and "
+                "the next call fetches the file again."
+            )
+        else:
+            action = (
+                f"This copy was set aside as {aside.name}, not deleted (delete it yourself once "
+                "you no longer need it); the next call fetches the file again."
+            )
     return error_class(f"{fetched.path} cannot be read ({problem}). {action}")
+
+
+def invalidate_extraction(folder: str | os.PathLike[str], reason: str) -> None:
+    """Mark an extracted folder as not to be trusted, so that :func:`extract` redoes it.
+
+    The marker is rewritten, not deleted: a folder without a marker is not the
+    course's, and would be set aside rather than replaced.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> invalidate_extraction(folder, "a member is missing")
+        >>> _read_marker(folder)
+        {'invalidated': 'a member is missing'}
+    """
+    with contextlib.suppress(OSError):
+        (Path(folder) / MARKER_FILENAME).write_text(
+            json.dumps({"invalidated": reason}), encoding="utf-8"
+        )
 
 
 def _read_marker(folder: Path) -> dict | None:

@@ -17,7 +17,8 @@ hold (a text's length and first words, a table's columns and rows, the number
 of examples per split and class): a file that passes the fetcher's checks but
 holds something else, such as a captive portal's HTML page cached under the
 dataset's name, raises :class:`~course.data.fetch.CorruptArchiveError` (a
-:class:`~course.data.fetch.DataError`), and a cached copy is deleted. A file
+:class:`~course.data.fetch.DataError`), and a cached copy is set aside (renamed,
+never deleted). A file
 with no recorded checksum warns (:class:`~course.data.fetch.UnverifiedFileWarning`)
 on every load.
 
@@ -67,6 +68,7 @@ from course.data.fetch import (
     discard_corrupt,
     extract,
     fetch,
+    invalidate_extraction,
 )
 from course.data.registry import (
     AIRLINE_PASSENGERS,
@@ -430,7 +432,7 @@ def _warn_every_time(message: Warning | str, category: type[Warning]) -> None:
 
 
 def _not_the_dataset(fetched: FetchedFile, problem: str) -> CorruptArchiveError:
-    """The error for a readable file that holds something else; a cached copy is deleted."""
+    """The error for a readable file that holds something else; a cached copy is set aside."""
     return discard_corrupt(
         fetched, f"it does not hold {fetched.remote.title} as published: {problem}"
     )
@@ -492,7 +494,7 @@ def _member(fetched: FetchedFile, folder: Path, relative: str) -> Path:
     """``folder / relative``, which the archive must have contained."""
     path = folder / relative
     if not path.exists():
-        (folder / MARKER_FILENAME).unlink(missing_ok=True)  # extract again next time
+        invalidate_extraction(folder, f"it has no member {relative}")  # extract again next time
         raise discard_corrupt(fetched, f"it has no member {relative}")
     return path
 
