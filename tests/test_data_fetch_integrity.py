@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 import test_data_fetch as shared
-from test_data_fetch import CONTENT, make_tar_gz, make_zip, served_remote
+from test_data_fetch import CONTENT, leftovers, make_tar_gz, make_zip, served_remote
 
 from course.data import ChecksumError, CorruptArchiveError, extract, fetch
 from course.data.fetch import MARKER_FILENAME
@@ -249,3 +249,32 @@ def test_when_nothing_else_works_the_bad_mirror_copy_is_named_in_the_error(serve
         fetch(remote, progress=False)
 
     assert str(mirror / "table.csv") in str(raised.value)
+
+
+# ------------------------------- members the course cannot write: an archive's fault
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+@pytest.mark.parametrize(
+    ("member", "problem"),
+    [
+        (MARKER_FILENAME, "has the name of the course's record of an extraction"),
+        (f"{MARKER_FILENAME}/inside.txt", "has the name of the course's record of an extraction"),
+        ("bundle/" + "x" * 300 + ".txt", "has a name part of 304 bytes, more than the 255"),
+    ],
+    ids=["marker", "marker-folder", "300-characters"],
+)
+def test_a_member_the_course_cannot_write_is_the_archive_fault_not_the_folder(
+    server, home, kind, member, problem
+):
+    members = {"bundle/a.txt": b"alpha", member: b"x" * 10}
+    archive = make_tar_gz(members) if kind == "tar.gz" else make_zip(members)
+    fetched = fetch(served_remote(server, f"bundle.{kind}", archive), progress=False)
+
+    with pytest.raises(CorruptArchiveError) as raised:
+        extract(fetched, data_home=home)
+
+    message = str(raised.value)
+    assert problem in message and f"bundle.{kind}" in message
+    assert "COURSE_DATA_HOME" not in message and "data folder" not in message
+    assert not (home / "bundle").exists() and leftovers(home) == []

@@ -230,7 +230,8 @@ def data_home(path: str | os.PathLike[str] | None = None) -> Path:
     if home.exists():
         raise CacheError(
             f"The data folder {home} is a file, not a folder ({_home_origin(path)}). "
-            f"Set {DATA_HOME_ENV} to a folder (it is created if missing), or move the file away."
+            f"{_sentence(_choose_folder(path))} (it is created if missing), "
+            "or move the file away."
         )
     try:
         home.mkdir(parents=True, exist_ok=True)
@@ -238,7 +239,7 @@ def data_home(path: str | os.PathLike[str] | None = None) -> Path:
         raise CacheError(
             f"The data folder {home} ({_home_origin(path)}) cannot be created: "
             "part of its path is a file. "
-            f"Set {DATA_HOME_ENV} to a folder."
+            f"{_sentence(_choose_folder(path))}."
         ) from None
     except OSError as error:
         raise _cache_error(home, error, "create the folder", path) from error
@@ -346,7 +347,7 @@ def fetch(
     remote = lookup(remote)
     home = _data_home(data_home)
     limit = _deadline(deadline)
-    with _dataset_lock(home, remote.name) as locked:
+    with _dataset_lock(home, remote.name, data_home) as locked:
         if locked:
             _remove_stale(home, _temporary_bases(remote))
         cached = _from_cache(remote, home, writable=locked, accept_variants=accept_variants)
@@ -359,7 +360,13 @@ def fetch(
             _check_free_for_download(remote, home, bad_copies)
         try:
             return _download(
-                remote, home, progress=progress, retries=retries, timeout=timeout, deadline=limit
+                remote,
+                home,
+                progress=progress,
+                retries=retries,
+                timeout=timeout,
+                deadline=limit,
+                given=data_home,
             )
         except DownloadError as error:
             if bad_copies:
@@ -443,14 +450,15 @@ def _deadline(seconds: float | None) -> _Deadline:
 
 
 @contextlib.contextmanager
-def _dataset_lock(home: Path, name: str) -> Iterator[bool]:
+def _dataset_lock(home: Path, name: str, given: object = None) -> Iterator[bool]:
     """Hold the lock of dataset ``name`` in ``home``; yield whether the cache is writable.
 
     Where the lock file cannot be created because the data home is read-only,
     nothing can be written anyway: the caller goes on without the lock, reading
-    only, and yields False.
+    only, and yields False. ``given`` is the ``data_home`` argument, if any, for
+    error messages.
     """
-    lock = _acquire_lock(home, name)
+    lock = _acquire_lock(home, name, given)
     try:
         yield lock is not None
     finally:
@@ -458,7 +466,7 @@ def _dataset_lock(home: Path, name: str) -> Iterator[bool]:
             lock.release()
 
 
-def _acquire_lock(home: Path, name: str) -> filelock.FileLock | None:
+def _acquire_lock(home: Path, name: str, given: object = None) -> filelock.FileLock | None:
     path = home / LOCK_FOLDER / f"{name}.lock"
     try:
         path.parent.mkdir(exist_ok=True)
@@ -474,7 +482,7 @@ def _acquire_lock(home: Path, name: str) -> filelock.FileLock | None:
     except OSError as error:
         if error.errno in _READ_ONLY_ERRNOS:
             return None
-        raise _cache_error(home, error, f"create the lock file {path.name}") from error
+        raise _cache_error(home, error, f"create the lock file {path.name}", given) from error
     return lock
 
 
@@ -734,6 +742,7 @@ def _download(
     retries: int,
     timeout: float,
     deadline: _Deadline,
+    given: object = None,
 ) -> FetchedFile:
     if downloads_switched_off():
         raise DownloadError(
@@ -747,7 +756,7 @@ def _download(
             time.sleep(max(0.0, min(BACKOFF_SECONDS * 2 ** (attempt - 1), deadline.remaining())))
         try:
             return _download_once(
-                remote, home, progress=progress, timeout=timeout, deadline=deadline
+                remote, home, progress=progress, timeout=timeout, deadline=deadline, given=given
             )
         except _TransientFailure as failure:
             reason = str(failure)
@@ -755,7 +764,13 @@ def _download(
 
 
 def _download_once(
-    remote: RemoteFile, home: Path, *, progress: bool, timeout: float, deadline: _Deadline
+    remote: RemoteFile,
+    home: Path,
+    *,
+    progress: bool,
+    timeout: float,
+    deadline: _Deadline,
+    given: object = None,
 ) -> FetchedFile:
     request = urllib.request.Request(remote.url, headers={"User-Agent": USER_AGENT})
     part_path: Path | None = None
@@ -764,10 +779,10 @@ def _download_once(
         with urllib.request.urlopen(request, timeout=timeout) as response:
             announced = response.headers.get("Content-Length")
             announced_size = int(announced) if announced and announced.isdigit() else None
-            part_path, handle = _new_part_file(remote, home)
+            part_path, handle = _new_part_file(remote, home, given)
             with contextlib.closing(_FileDescriptor(handle)):
                 received, sha256 = _receive(
-                    response, handle, remote, home, announced_size, progress, deadline
+                    response, handle, remote, home, announced_size, progress, deadline, given
                 )
         if announced_size is not None and received < announced_size:
             raise _TransientFailure(
@@ -778,7 +793,7 @@ def _download_once(
         try:
             os.replace(part_path, target)
         except OSError as error:
-            raise _cache_error(home, error, f"save {remote.filename}") from error
+            raise _cache_error(home, error, f"save {remote.filename}", given) from error
         part_path = None
         if remote.sha256 is None:
             _warn_unverified(remote, target)
@@ -804,14 +819,14 @@ class _FileDescriptor(int):
         os.close(self)
 
 
-def _new_part_file(remote: RemoteFile, home: Path) -> tuple[Path, int]:
+def _new_part_file(remote: RemoteFile, home: Path, given: object = None) -> tuple[Path, int]:
     """A new, uniquely named ``.part`` file in ``home`` that names this process."""
     try:
         handle, name = tempfile.mkstemp(
             dir=home, prefix=f".{remote.filename}.{os.getpid()}.", suffix=".part"
         )
     except OSError as error:
-        raise _cache_error(home, error, f"download {remote.filename}") from error
+        raise _cache_error(home, error, f"download {remote.filename}", given) from error
     return Path(name), handle
 
 
@@ -823,6 +838,7 @@ def _receive(
     announced_size: int | None,
     progress: bool,
     deadline: _Deadline,
+    given: object = None,
 ) -> tuple[int, str]:
     """Copy the response body into ``handle``; return its size and SHA-256.
 
@@ -842,7 +858,7 @@ def _receive(
         disable=not progress,
     ) as bar:
         while chunk := response.read1(CHUNK_SIZE):
-            _write_all(handle, chunk, remote, home)
+            _write_all(handle, chunk, remote, home, given)
             digest.update(chunk)
             received += len(chunk)
             bar.update(len(chunk))
@@ -851,13 +867,15 @@ def _receive(
     return received, digest.hexdigest()
 
 
-def _write_all(handle: int, data: bytes, remote: RemoteFile, home: Path) -> None:
+def _write_all(
+    handle: int, data: bytes, remote: RemoteFile, home: Path, given: object = None
+) -> None:
     view = memoryview(data)
     try:
         while view:
             view = view[os.write(handle, view) :]
     except OSError as error:
-        raise _cache_error(home, error, f"download {remote.filename}") from error
+        raise _cache_error(home, error, f"download {remote.filename}", given) from error
 
 
 def _check_deadline(remote: RemoteFile, home: Path, deadline: _Deadline) -> None:
@@ -988,16 +1006,36 @@ def _home_origin(path: object = None) -> str:
     return f"the default; {DATA_HOME_ENV} is not set"
 
 
+def _choose_folder(path: object = None, kind: str = "") -> str:
+    """How to choose another data folder: the argument if one was passed, else the variable.
+
+    Example:
+        >>> _choose_folder("/tmp/x", "writable")
+        'pass a writable folder as data_home='
+    """
+    folder = f"a {kind} folder" if kind else "a folder"
+    if path is not None:
+        return f"pass {folder} as data_home="
+    return f"set {DATA_HOME_ENV} to {folder}"
+
+
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in upper case (the rest as it is)."""
+    return text[:1].upper() + text[1:]
+
+
 def _cache_error(home: Path, error: OSError, doing: str, path: object = None) -> CacheError:
-    """A :class:`CacheError` for an OS error in the data home: which folder, why, what to do."""
+    """A :class:`CacheError` for an OS error in the data home: which folder, why, what to do.
+
+    ``path`` is the ``data_home`` argument, if one was passed: the advice then
+    names the argument, not ``$COURSE_DATA_HOME``.
+    """
     if error.errno in _FULL_ERRNOS:
-        advice = (
-            f"free some space there, or set {DATA_HOME_ENV} to a folder on a disk with more room"
-        )
+        advice = f"free some space there, or {_choose_folder(path, 'roomier')} on another disk"
     elif error.errno in _READ_ONLY_ERRNOS:
-        advice = f"set {DATA_HOME_ENV} to a writable folder"
+        advice = _choose_folder(path, "writable")
     else:
-        advice = f"check that folder, or set {DATA_HOME_ENV} to another, writable folder"
+        advice = f"check that folder, or {_choose_folder(path, 'writable')}"
     return CacheError(
         f"Could not {doing} in the data folder {home} ({_home_origin(path)}): "
         f"{error.strerror or error}. To fix it, {advice}."
@@ -1045,6 +1083,10 @@ class _DamagedArchive(Exception):
     """The archive's structure is broken where the archive library does not notice."""
 
 
+class _UnusableMember(Exception):
+    """A member's name cannot be written here: too long, or the name of the marker."""
+
+
 _CORRUPTION = (
     zipfile.BadZipFile,
     tarfile.TarError,
@@ -1053,6 +1095,7 @@ _CORRUPTION = (
     gzip.BadGzipFile,
     _UnsafeMember,
     _DamagedArchive,
+    _UnusableMember,
 )
 
 
@@ -1111,7 +1154,7 @@ def extract(
     folder_name = archive_folder_name(fetched.path.name)
     target = home / folder_name
     identity = _archive_identity(fetched)
-    with _dataset_lock(home, fetched.remote.name) as writable:
+    with _dataset_lock(home, fetched.remote.name, data_home) as writable:
         problem = _extraction_problem(target, identity)
         if problem is None:
             return target
@@ -1121,7 +1164,7 @@ def extract(
                 f"and the data folder {home} "
                 f"({_home_origin(data_home)}) is read-only, "
                 f"so {fetched.path.name} cannot be extracted there. "
-                f"Set {DATA_HOME_ENV} to a writable folder."
+                f"{_sentence(_choose_folder(data_home, 'writable'))}."
             )
         if problem.startswith("it lacks"):
             warnings.warn(
@@ -1134,7 +1177,7 @@ def extract(
             _set_aside_unknown_folder(target, home, fetched)
         _remove_stale(home, {folder_name})
         limits = _limits(fetched.path.stat().st_size, max_members, max_bytes)
-        _extract_into(fetched, home, target, identity, limits)
+        _extract_into(fetched, home, target, identity, limits, data_home)
     return target
 
 
@@ -1216,7 +1259,12 @@ def _limits(archive_size: int, max_members: int | None, max_bytes: int | None) -
 
 
 def _extract_into(
-    fetched: FetchedFile, home: Path, target: Path, identity: dict[str, object], limits: _Limits
+    fetched: FetchedFile,
+    home: Path,
+    target: Path,
+    identity: dict[str, object],
+    limits: _Limits,
+    given: object = None,
 ) -> None:
     """Unpack into a temporary folder, write manifest and marker inside, rename it to
     ``target``."""
@@ -1227,7 +1275,7 @@ def _extract_into(
             )
         )
     except OSError as error:
-        raise _cache_error(home, error, f"extract {fetched.path.name}") from error
+        raise _cache_error(home, error, f"extract {fetched.path.name}", given) from error
     try:
         try:
             _unpack(fetched.path, staging, max_members=limits.members, max_bytes=limits.bytes)
@@ -1237,13 +1285,19 @@ def _extract_into(
             ) from None
         except _CORRUPTION as error:
             raise discard_corrupt(fetched, error) from error
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG:
+                raise
+            raise discard_corrupt(
+                fetched, f"a member's path is too long for this file system ({error.filename})"
+            ) from error
         marker = {**identity, "files": _manifest(staging)}
         (staging / MARKER_FILENAME).write_text(
             json.dumps(marker, sort_keys=True), encoding="utf-8"
         )
         _publish(staging, target, home)
     except OSError as error:
-        raise _cache_error(home, error, f"extract {fetched.path.name}") from error
+        raise _cache_error(home, error, f"extract {fetched.path.name}", given) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -1496,6 +1550,7 @@ def _unpack(archive_path: Path, destination: Path, *, max_members: int, max_byte
             )
             for info in infos:
                 _check_member(info.filename)
+                _check_member_name(info.filename, destination)
             archive.extractall(destination)  # checks every member's CRC-32 as it goes
         return
     with tarfile.open(archive_path, "r:*") as archive:
@@ -1508,6 +1563,7 @@ def _unpack(archive_path: Path, destination: Path, *, max_members: int, max_byte
         )
         for member in members:
             _check_member(member.name)
+            _check_member_name(member.name, destination)
             if member.issym():
                 _check_member(posixpath.join(posixpath.dirname(member.name), member.linkname))
             if member.islnk():
@@ -1549,6 +1605,45 @@ def _check_limits(members: int, total_bytes: int, max_members: int, max_bytes: i
         raise _TooLarge(
             f"would unpack to {total_bytes:,} bytes, more than the limit of {max_bytes:,} bytes"
         )
+
+
+def _check_member_name(name: str, destination: Path) -> None:
+    """Refuse a member named like the extraction marker, or too long for the file system.
+
+    Either is the archive's problem, not the data folder's: say so before
+    anything is written, rather than fail half-way with an OS error.
+    """
+    normal = posixpath.normpath(name.replace("\\", "/")).lstrip("/")
+    shown = name if len(name) <= 60 else f"{name[:40]}...{name[-12:]}"
+    if normal == MARKER_FILENAME or normal.startswith(MARKER_FILENAME + "/"):
+        raise _UnusableMember(
+            f"its member {shown!r} has the name of the course's record of an extraction, "
+            "so the course cannot extract this archive"
+        )
+    name_max, path_max = _name_limits(destination)
+    for part in normal.split("/"):
+        if len(os.fsencode(part)) > name_max:
+            raise _UnusableMember(
+                f"its member {shown!r} has a name part of {len(os.fsencode(part)):,} bytes, "
+                f"more than the {name_max:,} this file system allows"
+            )
+    if len(os.fsencode(destination / normal)) >= path_max:
+        raise _UnusableMember(
+            f"its member {shown!r} would have a path of more than the {path_max:,} bytes "
+            "this file system allows"
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _name_limits(folder: Path) -> tuple[int, int]:
+    """The longest file name and path (bytes) that the file system of ``folder`` allows."""
+    limits = []
+    for name, default in (("PC_NAME_MAX", 255), ("PC_PATH_MAX", 4096)):
+        try:
+            limits.append(os.pathconf(folder, name))
+        except (OSError, ValueError, AttributeError):
+            limits.append(default)
+    return limits[0], limits[1]
 
 
 def _check_member(name: str) -> None:
