@@ -6,6 +6,7 @@ Every URL points at a local HTTP server on 127.0.0.1.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib
 import io
 import json
@@ -73,6 +74,50 @@ def test_the_marker_holds_a_manifest_of_member_names_and_sizes(server, home):
 
     assert marker["files"] == {name: len(data) for name, data in MEMBERS.items()}
     assert fetch_module.verify_extracted(folder) == marker["files"]
+
+
+def test_the_marker_holds_the_sha256_of_every_extracted_file(server, home):
+    folder = extract(fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False))
+
+    checksums = fetch_module.extracted_checksums(folder)
+
+    assert checksums == {name: hashlib.sha256(data).hexdigest() for name, data in MEMBERS.items()}
+
+
+def test_an_extraction_without_checksums_is_redone(server, home, monkeypatch):
+    fetched = fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False)
+    folder = extract(fetched)
+    marker = json.loads((folder / MARKER_FILENAME).read_text())
+    del marker["sha256s"]  # as an older version of the course wrote it
+    (folder / MARKER_FILENAME).write_text(json.dumps(marker))
+    unpacked = []
+    real_unpack = fetch_module._unpack
+    monkeypatch.setattr(
+        fetch_module,
+        "_unpack",
+        lambda *args, **kwargs: unpacked.append(real_unpack(*args, **kwargs)),
+    )
+
+    again = extract(fetched)
+
+    assert len(unpacked) == 1 and fetch_module.extracted_checksums(again)
+
+
+def test_read_extracted_refuses_a_file_altered_since_and_invalidates_the_folder(server, home):
+    fetched = fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False)
+    folder = extract(fetched)
+    path = folder / "bundle" / "train" / "0.txt"
+    assert (
+        fetch_module.read_extracted(folder, "bundle/train/0.txt") == MEMBERS["bundle/train/0.txt"]
+    )
+    path.write_bytes(path.read_bytes().replace(b"train", b"TRAIN"))  # same size, other bytes
+
+    with pytest.raises(fetch_module.DamagedExtractionError) as raised:
+        fetch_module.read_extracted(folder, "bundle/train/0.txt")
+
+    assert str(path) in str(raised.value) and "changed or damaged since" in str(raised.value)
+    again = extract(fetched)  # the folder was marked invalid: extracted afresh
+    assert (again / "bundle" / "train" / "0.txt").read_bytes() == MEMBERS["bundle/train/0.txt"]
 
 
 def test_verify_extracted_names_what_is_missing(server, home):

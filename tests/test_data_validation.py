@@ -401,6 +401,57 @@ def test_imdb_with_a_review_missing_is_refused(mirror, expect):
         load_imdb()
 
 
+IMDB_COUNTS = {(split, label): 2 for split in ("train", "test") for label in ("neg", "pos")}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"\xff" + data[1:],  # invalid UTF-8, same size
+        lambda data: data.upper(),  # other valid text, same size
+    ],
+    ids=["invalid-utf-8", "other-text"],
+)
+def test_an_extracted_review_damaged_after_a_load_is_extracted_again(
+    mirror, expect, isolated_data_home, damage
+):
+    expect(IMDB_REVIEWS_PER_SPLIT_AND_CLASS=2)
+    mirror("IMDB", imdb_archive(IMDB_COUNTS))
+    first = load_imdb(validation_fraction=0.5, seed=1)
+    review = isolated_data_home / "aclImdb_v1" / "aclImdb" / "test" / "pos" / "0_9.txt"
+    review.write_bytes(damage(review.read_bytes()))
+    loaders._read_imdb.cache_clear()  # as in a new process
+
+    with pytest.warns(SkippedCopyWarning, match=r"0_9\.txt differs .* extracted again"):
+        again = load_imdb(validation_fraction=0.5, seed=1)
+
+    assert again["test"].equals(first["test"])
+    assert review.read_bytes() == b"A pos review 0."
+
+
+def test_a_review_that_is_not_utf8_in_the_archive_is_named(mirror, expect):
+    expect(IMDB_REVIEWS_PER_SPLIT_AND_CLASS=2)
+    members = tarfile_members(imdb_archive(IMDB_COUNTS))
+    members["aclImdb/test/pos/1_9.txt"] = b"caf\xe9"
+    path = mirror("IMDB", tar_gz_bytes(members))
+
+    with pytest.raises(CorruptArchiveError) as raised:
+        load_imdb()
+
+    message = str(raised.value)
+    assert "aclImdb/test/pos/1_9.txt is not UTF-8 text: byte 3 (0xe9)" in message
+    assert "left untouched" in message and path.exists()
+
+
+def tarfile_members(archive: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(archive)) as opened:
+        return {
+            member.name: opened.extractfile(member).read()
+            for member in opened.getmembers()
+            if member.isfile()
+        }
+
+
 # -------------------------------------------------------------- image variants
 
 

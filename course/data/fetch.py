@@ -26,9 +26,11 @@ Processes that share a data home take turns: a lock file per dataset, in
 ``<data home>/.locks``, lets exactly one of them download or extract while the
 others wait, then read its result. Nothing half-written is ever visible: a
 download is renamed into place once verified; :func:`extract` unpacks into a
-temporary folder, writes a manifest (every file's name and size) and its
-marker inside, and renames it into place. A later call checks the folder
-against its manifest and extracts again if a file is missing or cut short.
+temporary folder, writes a manifest (every file's name, size and SHA-256)
+and its marker inside, and renames it into place. A later call checks the
+folder against its manifest and extracts again if a file is missing or cut
+short; a loader that reads an extracted file checks its SHA-256 as it reads
+it (:func:`read_extracted`), and a file altered since is extracted afresh.
 Temporary files left by a killed process are removed by the next fetch of the
 same dataset.
 
@@ -153,6 +155,10 @@ class ArchiveTooLargeError(CorruptArchiveError):
 
 class IncompleteExtractionError(CorruptArchiveError):
     """An extracted folder lacks files its archive held, or holds them cut short."""
+
+
+class DamagedExtractionError(IncompleteExtractionError):
+    """An extracted file's bytes differ from those its archive held (recorded SHA-256)."""
 
 
 class CacheError(DataError):
@@ -1127,7 +1133,8 @@ def extract(
     """Unpack an archive once into ``<data home>/<archive name without suffix>``.
 
     The folder holds a marker file recording which archive (SHA-256, size,
-    variant) it came from and a manifest of every file's name and size; later
+    variant) it came from and a manifest of every file's name, size and
+    SHA-256 (which :func:`read_extracted` checks as a loader reads); later
     calls return it at once while the marker matches and every listed file is
     there at its size, and extract again (with a warning) otherwise. Whatever
     stands in the folder's place without a marker is not the course's: it is
@@ -1221,6 +1228,8 @@ def _extraction_problem(target: Path, identity: dict[str, object]) -> str | None
         marker.get("files"), dict
     ):
         return "it comes from another archive"
+    if not isinstance(marker.get(_CHECKSUMS), dict):
+        return "it records no checksums (an extraction by an older version of the course)"
     problems = _manifest_problems(target, marker["files"])
     if problems:
         return f"it lacks {_summary(problems, len(marker['files']))}"
@@ -1291,7 +1300,8 @@ def _extract_into(
             raise discard_corrupt(
                 fetched, f"a member's path is too long for this file system ({error.filename})"
             ) from error
-        marker = {**identity, "files": _manifest(staging)}
+        files = _manifest(staging)
+        marker = {**identity, "files": files, _CHECKSUMS: _checksums(staging, files)}
         (staging / MARKER_FILENAME).write_text(
             json.dumps(marker, sort_keys=True), encoding="utf-8"
         )
@@ -1325,6 +1335,124 @@ def _manifest(folder: Path) -> dict[str, int]:
             if path.is_file() and not path.is_symlink():
                 files[path.relative_to(folder).as_posix()] = path.stat().st_size
     return dict(sorted(files.items()))
+
+
+_CHECKSUMS = "sha256s"  # the marker's key for every extracted file's SHA-256
+
+
+def _checksums(folder: Path, files: dict[str, int]) -> dict[str, str]:
+    """The SHA-256 of each listed file: one more read of what was just written, cheap."""
+    checksums = {}
+    for name in files:
+        digest = hashlib.sha256()
+        with open(folder / name, "rb") as handle:
+            while chunk := handle.read(CHUNK_SIZE):
+                digest.update(chunk)
+        checksums[name] = digest.hexdigest()
+    return checksums
+
+
+def extracted_checksums(folder: str | os.PathLike[str]) -> dict[str, str]:
+    """The SHA-256 of every file of an extraction, as recorded when it was extracted.
+
+    Raises:
+        IncompleteExtractionError: the folder has no marker with checksums.
+
+    Example:
+        >>> import tempfile
+        >>> extracted_checksums(tempfile.mkdtemp())
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.IncompleteExtractionError: /... has no record of a complete ...
+    """
+    marker = _read_marker(Path(folder))
+    if marker is None or not isinstance(marker.get(_CHECKSUMS), dict):
+        raise IncompleteExtractionError(
+            f"{folder} has no record of a complete extraction with checksums "
+            f"({MARKER_FILENAME} is missing, unreadable or from an older version): "
+            "extract the archive again with extract(fetch(...))."
+        )
+    return {str(name): str(sha) for name, sha in marker[_CHECKSUMS].items()}
+
+
+def read_extracted(
+    folder: str | os.PathLike[str], relative: str, checksums: dict[str, str] | None = None
+) -> bytes:
+    """The bytes of the extracted file ``folder/relative``, checked against its SHA-256.
+
+    ``checksums`` is :func:`extracted_checksums` of ``folder`` (read from the
+    marker when None; pass it when reading many files). A file that is missing,
+    or whose bytes differ from those extracted, marks the extraction invalid,
+    so that the next :func:`extract` redoes it, and raises.
+
+    Raises:
+        DamagedExtractionError: the file is missing, or altered since extraction.
+        IncompleteExtractionError: the folder has no marker with checksums.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "a.txt").write_bytes(b"alpha")
+        >>> read_extracted(folder, "a.txt", {"a.txt": hashlib.sha256(b"alpha").hexdigest()})
+        b'alpha'
+        >>> read_extracted(folder, "a.txt", {"a.txt": "0" * 64})
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.DamagedExtractionError: /.../a.txt differs from the file ...
+    """
+    folder = Path(folder)
+    if checksums is None:
+        checksums = extracted_checksums(folder)
+    path = folder / relative
+    expected = checksums.get(relative)
+    if expected is None:
+        raise IncompleteExtractionError(
+            f"{path} is not a file of the extraction in {folder} (its marker does not list it)."
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problem = "is missing"
+    else:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual == expected:
+            return data
+        problem = (
+            f"differs from the file extracted from the archive (sha256 {actual}, "
+            f"{expected} when extracted): it was changed or damaged since"
+        )
+    invalidate_extraction(folder, f"{relative} {problem}")
+    raise DamagedExtractionError(
+        f"{path} {problem}. The extraction in {folder} was marked invalid, so that "
+        "extract() redoes it."
+    )
+
+
+def decode_text(path: str | os.PathLike[str], data: bytes, encoding: str = "utf-8") -> str:
+    """``data``, the bytes of the file ``path``, as text; an error names the file.
+
+    Raises:
+        CorruptArchiveError: the bytes are not valid ``encoding`` text.
+
+    Example:
+        >>> decode_text("review.txt", b"caf\\xc3\\xa9")
+        'café'
+        >>> decode_text("review.txt", b"caf\\xe9")
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.CorruptArchiveError: review.txt is not valid UTF-8 text: byte 3 ...
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        name = _encoding_name(encoding)
+        raise CorruptArchiveError(
+            f"{path} is not valid {name} text: "
+            f"byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
+            f"be decoded. The file is damaged or not {name}: "
+            "delete its folder and load the data again; if it "
+            "fails the same way, the archive itself holds the bad file: please report it."
+        ) from None
 
 
 def _manifest_problems(folder: Path, files: dict[str, int]) -> list[str]:
@@ -1432,21 +1560,13 @@ def read_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
     """
     path = Path(path)
     try:
-        return path.read_text(encoding=encoding)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise IncompleteExtractionError(
             f"{path} is missing: its extraction is incomplete. "
             "Load the data again to extract it afresh."
         ) from None
-    except UnicodeDecodeError as error:
-        name = _encoding_name(encoding)
-        raise CorruptArchiveError(
-            f"{path} is not valid {name} text: "
-            f"byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
-            f"be decoded. The file is damaged or not {name}: "
-            "delete its folder and load the data again; if it "
-            "fails the same way, the archive itself holds the bad file: please report it."
-        ) from None
+    return decode_text(path, data, encoding)
 
 
 def _encoding_name(encoding: str) -> str:

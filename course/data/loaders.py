@@ -50,9 +50,9 @@ import tempfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -61,14 +61,18 @@ from course.data.conll import ConllFormatError, TaggedSentences, parse_conll2003
 from course.data.fetch import (
     MARKER_FILENAME,
     CorruptArchiveError,
+    DamagedExtractionError,
     DataUnavailableError,
     DownloadError,
     FetchedFile,
+    SkippedCopyWarning,
     UnverifiedFileWarning,
     discard_corrupt,
     extract,
+    extracted_checksums,
     fetch,
     invalidate_extraction,
+    read_extracted,
 )
 from course.data.registry import (
     AIRLINE_PASSENGERS,
@@ -90,6 +94,7 @@ from course.data.registry import (
 from course.profile import DEFAULT_SEED, get_profile
 
 PathLike = str | os.PathLike[str]
+T = TypeVar("T")
 SOURCES = ("cache", "mirror", "download", "stand-in")
 JENA_COLUMNS = (
     "p (mbar)",
@@ -499,6 +504,48 @@ def _member(fetched: FetchedFile, folder: Path, relative: str) -> Path:
     return path
 
 
+def _from_extraction(
+    fetched: FetchedFile, data_home: PathLike | None, read: Callable[[Path], T]
+) -> T:
+    """``read(folder)`` of the archive's extracted folder.
+
+    ``read`` reads through :func:`~course.data.fetch.read_extracted`, which
+    checks each file against the SHA-256 recorded at extraction: a file altered
+    since (a flipped byte, an edit, a deletion) makes the folder be extracted
+    afresh, once, with a warning.
+    """
+    folder = extract(fetched, data_home=data_home)
+    try:
+        return read(folder)
+    except DamagedExtractionError as error:
+        _warn_every_time(f"{error} It is extracted again now.", SkippedCopyWarning)
+        return read(extract(fetched, data_home=data_home))
+
+
+def _member_bytes(
+    fetched: FetchedFile, folder: Path, relative: str, checksums: dict[str, str] | None = None
+) -> bytes:
+    """The bytes of the member ``relative``, which the archive must have held, checked."""
+    if checksums is None:
+        _member(fetched, folder, relative)
+    return read_extracted(folder, relative, checksums)
+
+
+def _extracted_text(
+    fetched: FetchedFile, folder: Path, relative: str, checksums: dict[str, str] | None = None
+) -> str:
+    """The UTF-8 text of an extracted member, checked; undecodable text names the file."""
+    data = _member_bytes(fetched, folder, relative, checksums)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_the_dataset(
+            fetched,
+            f"{relative} is not UTF-8 text: byte {error.start:,} "
+            f"(0x{data[error.start]:02x}) cannot be decoded",
+        ) from None
+
+
 # ------------------------------------------------------------------------ IMDB
 
 
@@ -541,11 +588,14 @@ def load_imdb(
         fetched = _fetch(IMDB, data_home)
     except DownloadError as error:
         return _standin_or_refuse(IMDB, error, allow_standin, None)
-    folder = extract(fetched, data_home=data_home)
-    reviews = _member(fetched, folder, "aclImdb")
-    full_train, test = _read_imdb(
-        str(reviews), (folder / MARKER_FILENAME).read_text(encoding="utf-8")
-    )
+
+    def read(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+        _member(fetched, folder, "aclImdb")
+        return _read_imdb(
+            fetched, str(folder), (folder / MARKER_FILENAME).read_text(encoding="utf-8")
+        )
+
+    full_train, test = _from_extraction(fetched, data_home, read)
     for split, frame in (("train", full_train), ("test", test)):
         for label, label_name in ((0, "negative"), (1, "positive")):
             found = int((frame["label"] == label).sum())
@@ -571,20 +621,32 @@ def load_imdb(
     return _dataset(fetched, splits)
 
 
+_IMDB_REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/([0-9]+)_([0-9]+)\.txt")
+
+
 @functools.lru_cache(maxsize=2)
-def _read_imdb(folder: str, marker: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt; memoised per extraction."""
+def _read_imdb(
+    fetched: FetchedFile, folder: str, marker: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt; memoised per extraction.
+
+    The reviews are the files the extraction's manifest lists, each checked
+    against its SHA-256 as it is read; negative reviews first, by id.
+    """
+    checksums = extracted_checksums(folder)
+    entries: dict[str, list[tuple[int, int, int, str]]] = {"train": [], "test": []}
+    for relative in checksums:
+        match = _IMDB_REVIEW.fullmatch(relative)
+        if match is not None:
+            split, label_name, review_id, rating = match.groups()
+            label = int(label_name == "pos")
+            entries[split].append((label, int(review_id), int(rating), relative))
     frames = []
     for split in ("train", "test"):
-        rows = []
-        for label, label_name in ((0, "neg"), (1, "pos")):
-            files = sorted(
-                Path(folder, split, label_name).glob("*.txt"),
-                key=lambda path: int(path.stem.split("_")[0]),
-            )
-            for path in files:
-                review_id, rating = path.stem.split("_")
-                rows.append((path.read_text(encoding="utf-8"), label, int(rating), int(review_id)))
+        rows = [
+            (_extracted_text(fetched, Path(folder), relative, checksums), label, rating, review_id)
+            for label, review_id, rating, relative in sorted(entries[split])
+        ]
         frames.append(pd.DataFrame(rows, columns=["text", "label", "rating", "review_id"]))
     return frames[0], frames[1]
 
@@ -611,9 +673,13 @@ def load_jena_climate(
         fetched = _fetch(JENA_CLIMATE, data_home)
     except DownloadError as error:
         return _standin_or_refuse(JENA_CLIMATE, error, allow_standin, "jena_climate_standin")
-    folder = extract(fetched, data_home=data_home)
+    data = _from_extraction(
+        fetched,
+        data_home,
+        lambda folder: _member_bytes(fetched, folder, "jena_climate_2009_2016.csv"),
+    )
     try:
-        frame = pd.read_csv(_member(fetched, folder, "jena_climate_2009_2016.csv"))
+        frame = pd.read_csv(io.BytesIO(data))
     except (ValueError, UnicodeDecodeError) as error:
         raise _not_the_dataset(fetched, f"it is not a readable CSV file ({error})") from error
     expected_columns = ["Date Time", *JENA_COLUMNS]
@@ -793,11 +859,9 @@ def load_text8(
         return _standin_or_refuse(
             TEXT8, error, allow_standin, "text8_standin", max_words=max_words
         )
-    folder = extract(fetched, data_home=data_home)
-    try:
-        text = _member(fetched, folder, "text8").read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise _not_the_dataset(fetched, f"it is not UTF-8 text ({error})") from error
+    text = _from_extraction(
+        fetched, data_home, lambda folder: _extracted_text(fetched, folder, "text8")
+    )
     _check_text(fetched, text, prefix=TEXT8_PREFIX, length=TEXT8_CHARACTERS)
     text = text.strip()
     if max_words is not None:
@@ -824,13 +888,9 @@ def load_spa_eng(
         fetched = _fetch(SPA_ENG, data_home)
     except DownloadError as error:
         return _standin_or_refuse(SPA_ENG, error, allow_standin, "spa_eng_standin")
-    folder = extract(fetched, data_home=data_home)
-    try:
-        lines = (
-            _member(fetched, folder, "spa-eng/spa.txt").read_text(encoding="utf-8").splitlines()
-        )
-    except UnicodeDecodeError as error:
-        raise _not_the_dataset(fetched, f"spa-eng/spa.txt is not UTF-8 text ({error})") from error
+    lines = _from_extraction(
+        fetched, data_home, lambda folder: _extracted_text(fetched, folder, "spa-eng/spa.txt")
+    ).splitlines()
     pairs = [line.split("\t")[:2] for line in lines if "\t" in line]
     _check_count(fetched, "sentence pairs", SPA_ENG_PAIRS, len(pairs))
     if tuple(pairs[0]) != SPA_ENG_FIRST_PAIR:
@@ -1107,24 +1167,31 @@ def load_cifar10(
 def _cifar10_from_batches(
     fetched: FetchedFile, data_home: PathLike | None
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    folder = _member(fetched, extract(fetched, data_home=data_home), "cifar-10-batches-py")
-    train = [
-        _read_cifar_batch(_member(fetched, folder, f"data_batch_{number}"))
-        for number in range(1, 6)
-    ]
-    return {
-        "train": (
-            np.concatenate([images for images, _ in train]),
-            np.concatenate([labels for _, labels in train]),
-        ),
-        "test": _read_cifar_batch(_member(fetched, folder, "test_batch")),
-    }
+    def read(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        _member(fetched, folder, "cifar-10-batches-py")
+        batches = [f"data_batch_{number}" for number in range(1, 6)]
+        train, test = (
+            [
+                _read_cifar_batch(_member_bytes(fetched, folder, f"cifar-10-batches-py/{name}"))
+                for name in names
+            ]
+            for names in (batches, ["test_batch"])
+        )
+        return {
+            "train": (
+                np.concatenate([images for images, _ in train]),
+                np.concatenate([labels for _, labels in train]),
+            ),
+            "test": test[0],
+        }
+
+    return _from_extraction(fetched, data_home, read)
 
 
-def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    # The batches are Python pickles; they come from the checksum-verified archive.
-    with open(path, "rb") as handle:
-        batch = pickle.load(handle, encoding="bytes")
+def _read_cifar_batch(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    # The batches are Python pickles; they come from the checksum-verified archive,
+    # and read_extracted checked them against the SHA-256 recorded at extraction.
+    batch = pickle.loads(data, encoding="bytes")
     images = (
         np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
     )
