@@ -46,7 +46,6 @@ import os
 import pickle
 import posixpath
 import re
-import tempfile
 import warnings
 import zipfile
 import zlib
@@ -58,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from course.data.conll import ConllFormatError, TaggedSentences, parse_conll2003, parse_conllu
+from course.data.derived import derived_arrays
 from course.data.fetch import (
     MARKER_FILENAME,
     CorruptArchiveError,
@@ -174,6 +174,8 @@ CIFAR10_EXAMPLES_PER_CLASS = {"train": 5_000, "test": 1_000}
 CIFAR10_JPEG_ORDER_SEED = (
     20_090_408  # fixed shuffle of the JPEG copy, whose canonical order is lost
 )
+# A 32×32 JPEG image takes about 1 kB; a member larger than this is refused unread.
+CIFAR10_JPEG_MAX_MEMBER_BYTES = 64 * 1024
 UD_EWT_SENTENCES = {"train": 12_544, "validation": 2_001, "test": 2_077}
 CONLL2003_COUNTS = {  # sentences, tokens: the official counts
     "train": (14_041, 203_621),
@@ -1131,7 +1133,9 @@ def load_cifar10(
     but JPEG-compressed, so close to, not equal to, the canonical pixels; the
     notice says so. The JPEG copy is decoded once into ``cifar-10-jpeg.<sha>.npz``
     in the data home, its images in a fixed shuffled order (its canonical order
-    is lost). Checked: 5,000 training and 1,000 test images per class. The fast
+    is lost); that cache is checked on every use against the checksums recorded
+    in it, and decoded again if it fails (see :mod:`course.data.derived`).
+    Checked: 5,000 training and 1,000 test images per class. The fast
     profile falls back to a generated stand-in only when neither copy can be had.
 
     Example:
@@ -1148,20 +1152,38 @@ def load_cifar10(
         splits = _cifar10_from_jpeg(fetched, data_home)
     else:
         splits = _cifar10_from_batches(fetched, data_home)
-    examples = {
+    _check_cifar10(fetched, splits)
+    return _dataset(fetched, splits, class_names=list(CIFAR10_CLASS_NAMES))
+
+
+def _cifar10_examples() -> dict[str, int]:
+    """How many images each split holds: its images per class times ten classes."""
+    return {
         split: count * len(CIFAR10_CLASS_NAMES)
         for split, count in CIFAR10_EXAMPLES_PER_CLASS.items()
     }
-    _check_images(fetched, splits, examples, (32, 32, 3), labels=len(CIFAR10_CLASS_NAMES))
+
+
+def _check_cifar10(
+    fetched: FetchedFile, splits: Mapping[str, tuple[np.ndarray, np.ndarray]]
+) -> None:
+    """Shapes, dtypes, labels and the number of images per class of each split."""
+    _check_images(
+        fetched, splits, _cifar10_examples(), (32, 32, 3), labels=len(CIFAR10_CLASS_NAMES)
+    )
     for split, (_, labels) in splits.items():
-        counts = np.bincount(labels, minlength=len(CIFAR10_CLASS_NAMES))
-        if (counts != CIFAR10_EXAMPLES_PER_CLASS[split]).any():
-            raise _not_the_dataset(
-                fetched,
-                f"{CIFAR10_EXAMPLES_PER_CLASS[split]:,} {split} images per class expected, "
-                f"{counts.tolist()} found",
-            )
-    return _dataset(fetched, splits, class_names=list(CIFAR10_CLASS_NAMES))
+        _check_class_counts(
+            fetched, split, np.bincount(labels, minlength=len(CIFAR10_CLASS_NAMES))
+        )
+
+
+def _check_class_counts(fetched: FetchedFile, split: str, counts: np.ndarray) -> None:
+    if (counts != CIFAR10_EXAMPLES_PER_CLASS[split]).any():
+        raise _not_the_dataset(
+            fetched,
+            f"{CIFAR10_EXAMPLES_PER_CLASS[split]:,} {split} images per class expected, "
+            f"{counts.tolist()} found",
+        )
 
 
 def _cifar10_from_batches(
@@ -1204,61 +1226,88 @@ _CIFAR_JPEG_MEMBER = re.compile(r"(train|test)/([a-z]+)/([^/]+\.jpe?g)", re.IGNO
 def _cifar10_from_jpeg(
     fetched: FetchedFile, data_home: PathLike | None
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The JPEG copy's arrays, decoded once and kept in the data home as an .npz file."""
-    from course.data.fetch import data_home as resolve_home
+    """The JPEG copy's arrays, decoded once and kept in the data home as an .npz file.
 
-    sha = fetched.expected_sha256 or "unverified"
-    cached = resolve_home(data_home) / f"cifar-10-jpeg.{sha[:16]}.npz"
-    if cached.is_file():
-        try:
-            with np.load(cached, allow_pickle=False) as arrays:
-                return {
-                    split: (arrays[f"x_{split}"], arrays[f"y_{split}"])
-                    for split in ("train", "test")
-                }
-        except (zipfile.BadZipFile, ValueError, OSError, KeyError, EOFError):
-            cached.unlink(missing_ok=True)  # a damaged decoding of ours: decode again
-    splits = _decode_cifar_jpeg(fetched)
-    _save_npz_atomically(
-        cached,
-        {
+    :func:`course.data.derived.derived_arrays` locks, names, records and checks
+    the cache; the decoded arrays are checked (counts per class) before they
+    are saved, so a wrong copy leaves no cache behind.
+    """
+    examples = _cifar10_examples()
+    spec = {
+        f"{kind}_{split}": ((count, 32, 32, 3) if kind == "x" else (count,), "uint8")
+        for split, count in examples.items()
+        for kind in "xy"
+    }
+
+    def build() -> dict[str, np.ndarray]:
+        splits = _decode_cifar_jpeg(fetched)
+        _check_cifar10(fetched, splits)
+        return {
             f"{kind}_{split}": array
             for split, pair in splits.items()
             for kind, array in zip("xy", pair)
-        },
+        }
+
+    sha = fetched.expected_sha256 or "unverified"
+    arrays = derived_arrays(
+        fetched,
+        f"cifar-10-jpeg.{sha[:16]}.npz",
+        build,
+        spec,
+        data_home=data_home,
+        settings={"order_seed": CIFAR10_JPEG_ORDER_SEED},
     )
-    return splits
+    return {split: (arrays[f"x_{split}"], arrays[f"y_{split}"]) for split in examples}
 
 
 def _decode_cifar_jpeg(fetched: FetchedFile) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Decode train/<class>/*.jpg and test/<class>/*.jpg; a fixed seeded order per split."""
+    """Decode train/<class>/*.jpg and test/<class>/*.jpg; a fixed seeded order per split.
+
+    The images per class are counted before anything is decoded, and a member
+    larger than :data:`CIFAR10_JPEG_MAX_MEMBER_BYTES` is refused before it is
+    read: memory use is bounded by the expected number of images.
+    """
     from PIL import Image
 
     classes = {name: index for index, name in enumerate(CIFAR10_CLASS_NAMES)}
-    members: dict[str, list[tuple[int, str]]] = {"train": [], "test": []}
+    members: dict[str, list[tuple[int, str, zipfile.ZipInfo]]] = {"train": [], "test": []}
+    cap = CIFAR10_JPEG_MAX_MEMBER_BYTES
     try:
         with zipfile.ZipFile(fetched.path) as archive:
-            for name in archive.namelist():
-                match = _CIFAR_JPEG_MEMBER.fullmatch(name)
+            for info in archive.infolist():
+                match = _CIFAR_JPEG_MEMBER.fullmatch(info.filename)
                 if match is None:
                     continue
                 split, class_name, _ = match.groups()
                 if class_name not in classes:
-                    raise _not_the_dataset(fetched, f"{name} is in no CIFAR-10 class folder")
-                members[split].append((classes[class_name], name))
+                    raise _not_the_dataset(
+                        fetched, f"{info.filename} is in no CIFAR-10 class folder"
+                    )
+                members[split.lower()].append((classes[class_name], info.filename, info))
+            for split, entries in members.items():
+                counts = np.bincount([label for label, _, _ in entries], minlength=len(classes))
+                _check_class_counts(fetched, split, counts)
             rng = np.random.default_rng(CIFAR10_JPEG_ORDER_SEED)
             splits = {}
             for split, entries in members.items():
-                entries.sort()
+                entries.sort(key=lambda entry: entry[:2])
                 images = np.empty((len(entries), 32, 32, 3), dtype=np.uint8)
-                for index, (_, name) in enumerate(entries):
-                    with Image.open(io.BytesIO(archive.read(name))) as image:
+                for index, (_, name, info) in enumerate(entries):
+                    with archive.open(info) as handle:
+                        data = b"" if info.file_size > cap else handle.read(cap + 1)
+                    if info.file_size > cap or len(data) > cap:
+                        raise _not_the_dataset(
+                            fetched,
+                            f"{name} is {max(info.file_size, len(data)):,} bytes, more than the "
+                            f"{cap:,} a 32×32 JPEG image can need: it is not a CIFAR-10 image",
+                        )
+                    with Image.open(io.BytesIO(data)) as image:
                         if image.size != (32, 32):
                             raise _not_the_dataset(
                                 fetched, f"{name} is {image.size[0]}×{image.size[1]}, not 32×32"
                             )
                         images[index] = np.asarray(image.convert("RGB"))
-                labels = np.array([label for label, _ in entries], dtype=np.uint8)
+                labels = np.array([label for label, _, _ in entries], dtype=np.uint8)
                 order = rng.permutation(len(entries))
                 splits[split] = (images[order], labels[order])
     except (
@@ -1269,17 +1318,6 @@ def _decode_cifar_jpeg(fetched: FetchedFile) -> dict[str, tuple[np.ndarray, np.n
     ) as error:  # PIL.UnidentifiedImageError is an OSError
         raise discard_corrupt(fetched, error) from error
     return splits
-
-
-def _save_npz_atomically(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
-    """Write an .npz file whole or not at all: a temporary file, then os.replace."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- tagged text
