@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import test_data_fetch_errors
 from test_data_validation import expect, jpeg_zip, mirror  # noqa: F401 - fixtures
 
 from course.data import CorruptArchiveError, load_cifar10
@@ -247,3 +248,21 @@ def test_temporary_files_of_older_versions_are_removed(small_cifar):
 
     assert not old.exists()
     assert recent.exists()  # it may belong to a run of an older version that is still going
+
+
+def test_a_read_only_data_home_gets_the_arrays_without_a_cache(small_cifar, monkeypatch):
+    test_data_fetch_errors.read_only(monkeypatch, small_cifar)
+
+    with pytest.warns(SkippedCopyWarning, match="cannot be saved .* read-only"):
+        cifar = load_cifar10(allow_standin=False)
+
+    assert cifar["train"][0].shape == (30, 32, 32, 3)
+    assert not list(small_cifar.glob("cifar-10-jpeg.*"))
+
+
+def test_a_read_only_data_home_still_serves_a_good_cache(small_cifar, monkeypatch):
+    first = load_cifar10(allow_standin=False)
+    test_data_fetch_errors.read_only(monkeypatch, small_cifar)
+    no_decoding(monkeypatch)
+
+    assert same_arrays(load_cifar10(allow_standin=False), first)

@@ -259,3 +259,25 @@ def test_the_mirror_copies_of_conll2003_and_nietzsche_are_kept(tmp_path, monkeyp
     assert conll.counts["train"].sentences == 14_041 and len(nietzsche.text) == 600_894
     assert conll.variant is not None and nietzsche.variant is not None
     assert snapshot(folder) == placed
+
+
+def test_a_mirror_copy_under_its_own_name_in_the_data_home_is_used(server, home):
+    variant = MirrorVariant("table-small.csv", sha256(SMALL), len(SMALL), "The first 100 bytes.")
+    remote = served_remote(server, "table.csv", CONTENT, variants=(variant,))
+    (home / "table-small.csv").write_bytes(SMALL)
+
+    fetched = fetch(remote, progress=False)
+
+    assert fetched.source == "cache" and fetched.variant == variant
+    assert fetched.path == home / "table-small.csv" and server.requests == []
+
+
+def test_a_wrong_file_under_a_mirror_copy_name_is_skipped_and_left_as_it_is(server, home):
+    variant = MirrorVariant("table-small.csv", sha256(SMALL), len(SMALL), "The first 100 bytes.")
+    remote = served_remote(server, "table.csv", CONTENT, variants=(variant,))
+    (home / "table-small.csv").write_bytes(JUNK)
+
+    with pytest.warns(SkippedCopyWarning, match="registered mirror copy table-small.csv .* left"):
+        fetched = fetch(remote, progress=False)
+
+    assert fetched.source == "download" and (home / "table-small.csv").read_bytes() == JUNK

@@ -134,6 +134,13 @@ def derived_arrays(
             )
         if writable:
             _save(path, arrays, identity)
+        else:
+            warnings.warn(
+                f"The decoded arrays cannot be saved as {path}: the data folder is read-only. "
+                "They are decoded again on every load; set a writable data folder to keep them.",
+                SkippedCopyWarning,
+                stacklevel=3,
+            )
         return arrays
 
 

@@ -545,25 +545,49 @@ def _process_alive(pid: int) -> bool:
 def _from_cache(
     remote: RemoteFile, home: Path, *, writable: bool, accept_variants: bool
 ) -> FetchedFile | None:
-    """The cached copy if it is the registered file or a registered mirror copy of it.
+    """The copy in the data home that is the registered file or a registered mirror copy.
 
-    A file that is neither is set aside (renamed, never deleted), with a
-    warning. A data home that is also a mirror folder is left to the mirror
-    search, which never touches a file.
+    A person may have copied a mirror's files there, under the canonical name
+    or a variant's. A file under the canonical name that matches nothing is in
+    the way of a download: it is set aside (renamed, never deleted), with a
+    warning. One under a variant's name is only skipped, with a warning. A data
+    home that is also a mirror folder is left to the mirror search, which never
+    touches a file.
     """
-    cached = home / remote.filename
-    if not cached.is_file() or _is_mirror_folder(home):
+    if _is_mirror_folder(home):
         return None
-    match = _identify(cached, _candidates(remote))
-    if match is not None:
-        if match.variant is not None and not accept_variants:
-            return None  # left in place: _check_free_for_download says so if it is in the way
-        return FetchedFile(cached, "cache", remote, match.variant)
-    problem = _mismatch(cached, remote.size, remote.sha256)
-    known = f" nor a known mirror copy of it ({_variant_names(remote)})" if remote.variants else ""
-    if writable:
+    candidates = _candidates(remote)
+    for filename in dict.fromkeys(candidate.filename for candidate in candidates):
+        path = home / filename
+        if not path.is_file():
+            continue
+        match = _identify(path, candidates)
+        if match is None:
+            _skip_unknown_copy(remote, path, writable=writable)
+        elif match.variant is None or accept_variants:
+            return FetchedFile(path, "cache", remote, match.variant)
+    return None
+
+
+def _skip_unknown_copy(remote: RemoteFile, path: Path, *, writable: bool) -> None:
+    """Warn that ``path`` matches nothing; set it aside if it is in a download's way."""
+    if path.name == remote.filename:
+        problem = _mismatch(path, remote.size, remote.sha256)
+        known = (
+            f" nor a known mirror copy of it ({_variant_names(remote)})" if remote.variants else ""
+        )
+        what = f"{remote.filename} as registered ({problem}){known}"
+    else:
+        [variant, *_] = [copy for copy in remote.variants if copy.filename == path.name]
+        problem = _mismatch(path, variant.size, variant.sha256)
+        what = f"the registered mirror copy {path.name} of {remote.filename} ({problem})"
+    if path.name != remote.filename:
+        action = "it was left as it is and skipped"
+    elif not writable:
+        action = "it was left in place (the folder is read-only) and is ignored"
+    else:
         try:
-            aside = _set_aside(cached)
+            aside = _set_aside(path)
         except OSError as error:
             action = (
                 f"it could not be set aside ({error.strerror or error}) and is ignored; "
@@ -574,14 +598,11 @@ def _from_cache(
                 f"it was set aside as {aside.name}, not deleted (delete it yourself once you "
                 f"no longer need it), and {remote.filename} is fetched again"
             )
-    else:
-        action = "it was left in place (the folder is read-only) and is ignored"
     warnings.warn(
-        f"The file {cached} is not {remote.filename} as registered ({problem}){known}; {action}.",
+        f"The file {path} is not {what}; {action}.",
         SkippedCopyWarning,
-        stacklevel=4,
+        stacklevel=5,
     )
-    return None
 
 
 def _variant_names(remote: RemoteFile) -> str:
