@@ -50,6 +50,9 @@ def test_conllu_accepts_windows_line_ends():
     [
         ("1\tHi\thi\tINTJ", "expected 10 tab-separated fields, found 4"),
         (conllu_line("one", "Hi", "INTJ"), "the ID 'one' is not a number"),
+        (conllu_line("²", "Hi", "INTJ"), "the ID '²' is not a number"),
+        (conllu_line("١", "Hi", "INTJ"), "the ID '١' is not a number"),
+        (conllu_line("1-²", "Hi", "_"), "the ID '1-²' is not a number"),
         (conllu_line("2", "Hi", "INTJ"), "word 2 follows word 0"),
         (conllu_line("1", "Hi", "_"), "a word needs a form and a UPOS tag"),
         ("1 Hi hi INTJ UH _ 0 root _ _", "expected 10 tab-separated fields, found 1"),

@@ -491,14 +491,16 @@ def test_cache_wins_over_mirror(server, home, mirror):
     assert fetch(remote, progress=False).source == "cache"
 
 
-def test_cached_file_of_the_wrong_size_is_replaced_by_a_download(server, home):
+def test_cached_file_of_the_wrong_size_is_set_aside_and_replaced_by_a_download(server, home):
     remote = served_remote(server, "table.csv", CONTENT)
     (home / "table.csv").write_bytes(b"stale")
 
-    with pytest.warns(SkippedCopyWarning, match="size 5 bytes, 5,507 expected"):
+    with pytest.warns(SkippedCopyWarning, match="size 5 bytes, 5,507 expected.*set aside as"):
         fetched = fetch(remote, progress=False)
 
     assert fetched.source == "download" and fetched.path.read_bytes() == CONTENT
+    [aside] = home.glob("table.csv.set-aside-*")  # kept, not deleted
+    assert aside.read_bytes() == b"stale"
 
 
 # --------------------------------------------------------------------- extract
@@ -642,16 +644,23 @@ def test_only_known_archive_types_are_extracted():
         archive_folder_name("mnist.npz")
 
 
-def test_discard_corrupt_deletes_only_our_own_copies(tmp_path):
-    ours = tmp_path / "ours.npz"
-    theirs = tmp_path / "theirs.npz"
-    ours.write_bytes(b"x")
-    theirs.write_bytes(b"x")
+def test_discard_corrupt_deletes_only_this_process_downloads(tmp_path):
+    ours, theirs, cached, placed = (
+        tmp_path / name for name in ("ours.npz", "theirs.npz", "cached.npz", "placed.npz")
+    )
+    for path in (ours, theirs, cached, placed):
+        path.write_bytes(b"x")
     remote = REGISTRY["mnist"]
+    variant = remote.variants[0]
 
     assert "deleted" in str(discard_corrupt(FetchedFile(ours, "download", remote), "bad"))
     assert "untouched" in str(discard_corrupt(FetchedFile(theirs, "mirror", remote), "bad"))
-    assert not ours.exists() and theirs.exists()
+    assert "set aside as cached.npz.set-aside-" in str(
+        discard_corrupt(FetchedFile(cached, "cache", remote), "bad")
+    )
+    assert "untouched" in str(discard_corrupt(FetchedFile(placed, "cache", remote, variant), "x"))
+    assert not ours.exists() and theirs.exists() and placed.exists() and not cached.exists()
+    assert [path.read_bytes() for path in tmp_path.glob("cached.npz.set-aside-*")] == [b"x"]
 
 
 # ---------------------------------------------------------- names and settings

@@ -297,3 +297,36 @@ def test_a_server_below_the_minimum_rate_is_abandoned(server, home, monkeypatch)
 
     with pytest.raises(DownloadError, match="bytes a second"):
         fetch(remote, progress=False, retries=0, timeout=5)
+
+
+# ------------------------------------- the data_home argument, named in the advice
+
+
+def test_a_read_only_data_home_passed_as_an_argument_is_named_as_one(server, home, monkeypatch):
+    remote = served_remote(server, "table.csv", CONTENT)
+    read_only(monkeypatch, home)
+
+    with pytest.raises(DataError) as raised:
+        fetch(remote, progress=False, data_home=home)
+
+    message = str(raised.value)
+    assert "(the data_home argument)" in message and "as data_home=" in message
+    assert "COURSE_DATA_HOME" not in message
+
+
+def test_a_full_disk_during_extraction_into_a_data_home_argument_names_the_argument(
+    server, home, monkeypatch
+):
+    remote = served_remote(server, "bundle.tar.gz", make_tar_gz(MEMBERS))
+    fetched = fetch(remote, progress=False, data_home=home)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tarfile, "copyfileobj", full)
+    with pytest.raises(DataError) as raised:
+        extract(fetched, data_home=home)
+
+    message = str(raised.value)
+    assert "No space left" in message and "as data_home=" in message
+    assert "COURSE_DATA_HOME" not in message

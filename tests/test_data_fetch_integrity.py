@@ -6,6 +6,7 @@ Every URL points at a local HTTP server on 127.0.0.1.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib
 import io
 import json
@@ -15,7 +16,7 @@ import zipfile
 
 import pytest
 import test_data_fetch as shared
-from test_data_fetch import CONTENT, make_tar_gz, make_zip, served_remote
+from test_data_fetch import CONTENT, leftovers, make_tar_gz, make_zip, served_remote
 
 from course.data import ChecksumError, CorruptArchiveError, extract, fetch
 from course.data.fetch import MARKER_FILENAME
@@ -75,6 +76,50 @@ def test_the_marker_holds_a_manifest_of_member_names_and_sizes(server, home):
     assert fetch_module.verify_extracted(folder) == marker["files"]
 
 
+def test_the_marker_holds_the_sha256_of_every_extracted_file(server, home):
+    folder = extract(fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False))
+
+    checksums = fetch_module.extracted_checksums(folder)
+
+    assert checksums == {name: hashlib.sha256(data).hexdigest() for name, data in MEMBERS.items()}
+
+
+def test_an_extraction_without_checksums_is_redone(server, home, monkeypatch):
+    fetched = fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False)
+    folder = extract(fetched)
+    marker = json.loads((folder / MARKER_FILENAME).read_text())
+    del marker["sha256s"]  # as an older version of the course wrote it
+    (folder / MARKER_FILENAME).write_text(json.dumps(marker))
+    unpacked = []
+    real_unpack = fetch_module._unpack
+    monkeypatch.setattr(
+        fetch_module,
+        "_unpack",
+        lambda *args, **kwargs: unpacked.append(real_unpack(*args, **kwargs)),
+    )
+
+    again = extract(fetched)
+
+    assert len(unpacked) == 1 and fetch_module.extracted_checksums(again)
+
+
+def test_read_extracted_refuses_a_file_altered_since_and_invalidates_the_folder(server, home):
+    fetched = fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False)
+    folder = extract(fetched)
+    path = folder / "bundle" / "train" / "0.txt"
+    assert (
+        fetch_module.read_extracted(folder, "bundle/train/0.txt") == MEMBERS["bundle/train/0.txt"]
+    )
+    path.write_bytes(path.read_bytes().replace(b"train", b"TRAIN"))  # same size, other bytes
+
+    with pytest.raises(fetch_module.DamagedExtractionError) as raised:
+        fetch_module.read_extracted(folder, "bundle/train/0.txt")
+
+    assert str(path) in str(raised.value) and "changed or damaged since" in str(raised.value)
+    again = extract(fetched)  # the folder was marked invalid: extracted afresh
+    assert (again / "bundle" / "train" / "0.txt").read_bytes() == MEMBERS["bundle/train/0.txt"]
+
+
 def test_verify_extracted_names_what_is_missing(server, home):
     folder = extract(fetch(served_remote(server, "bundle.zip", make_zip(MEMBERS)), progress=False))
     (folder / "bundle" / "train" / "4.txt").unlink()
@@ -108,10 +153,11 @@ def test_a_cached_file_of_the_right_size_but_wrong_content_is_replaced(server, h
     remote = served_remote(server, "table.csv", CONTENT)
     (home / "table.csv").write_bytes(CONTENT.replace(b"1", b"2"))
 
-    with pytest.warns(UserWarning, match=r"table\.csv.*sha256.*deleted"):
+    with pytest.warns(UserWarning, match=r"table\.csv.*sha256.*set aside"):
         fetched = fetch(remote, progress=False)
 
     assert fetched.source == "download" and fetched.path.read_bytes() == CONTENT
+    assert len(list(home.glob("table.csv.set-aside-*"))) == 1
     assert len(server.requests) == 1
 
 
@@ -248,3 +294,32 @@ def test_when_nothing_else_works_the_bad_mirror_copy_is_named_in_the_error(serve
         fetch(remote, progress=False)
 
     assert str(mirror / "table.csv") in str(raised.value)
+
+
+# ------------------------------- members the course cannot write: an archive's fault
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+@pytest.mark.parametrize(
+    ("member", "problem"),
+    [
+        (MARKER_FILENAME, "has the name of the course's record of an extraction"),
+        (f"{MARKER_FILENAME}/inside.txt", "has the name of the course's record of an extraction"),
+        ("bundle/" + "x" * 300 + ".txt", "has a name part of 304 bytes, more than the 255"),
+    ],
+    ids=["marker", "marker-folder", "300-characters"],
+)
+def test_a_member_the_course_cannot_write_is_the_archive_fault_not_the_folder(
+    server, home, kind, member, problem
+):
+    members = {"bundle/a.txt": b"alpha", member: b"x" * 10}
+    archive = make_tar_gz(members) if kind == "tar.gz" else make_zip(members)
+    fetched = fetch(served_remote(server, f"bundle.{kind}", archive), progress=False)
+
+    with pytest.raises(CorruptArchiveError) as raised:
+        extract(fetched, data_home=home)
+
+    message = str(raised.value)
+    assert problem in message and f"bundle.{kind}" in message
+    assert "COURSE_DATA_HOME" not in message and "data folder" not in message
+    assert not (home / "bundle").exists() and leftovers(home) == []

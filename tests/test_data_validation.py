@@ -37,6 +37,7 @@ from course.data import (
     load_text8,
     load_ud_english_ewt,
 )
+from course.data.fetch import SkippedCopyWarning
 
 loaders = importlib.import_module("course.data.loaders")
 
@@ -198,6 +199,24 @@ def test_imdb_arguments_are_checked(isolated_data_home, keywords, error, message
     assert str(raised.value) == message
 
 
+@by_name
+def test_an_unknown_profile_is_the_same_clear_error_from_every_loader(
+    isolated_data_home, monkeypatch, loader
+):
+    monkeypatch.setenv("COURSE_PROFILE", "turbo")
+
+    with pytest.raises(ValueError, match="Unknown run profile 'turbo'. Set COURSE_PROFILE to one"):
+        loader()
+    assert list(isolated_data_home.iterdir()) == []  # nothing was fetched
+
+
+def test_an_explicit_allow_standin_does_not_consult_the_profile(isolated_data_home, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "turbo")
+
+    with pytest.raises(DataUnavailableError, match="no stand-in exists"):
+        load_nietzsche(allow_standin=True)
+
+
 def test_arguments_are_checked_before_anything_is_fetched(isolated_data_home):
     with pytest.raises(TypeError):  # not DataUnavailableError: the bad argument is named first
         load_text8(max_words="all", allow_standin=False)
@@ -218,7 +237,7 @@ CAPTIVE_PORTAL = b"<!DOCTYPE html><html><body>Please sign in to the hotel Wi-Fi<
     ],
     ids=["nietzsche", "airline"],
 )
-def test_a_captive_portal_page_in_the_cache_is_refused_and_deleted(
+def test_a_captive_portal_page_in_the_cache_is_refused_and_set_aside(
     isolated_data_home, loader, filename
 ):
     cached = isolated_data_home / filename
@@ -228,8 +247,20 @@ def test_a_captive_portal_page_in_the_cache_is_refused_and_deleted(
         loader()
 
     assert isinstance(raised.value, DataError) and "does not hold" in str(raised.value)
-    assert "deleted from the cache" in str(raised.value)
-    assert not cached.exists()
+    assert f"set aside as {filename}.set-aside-" in str(raised.value)
+    assert not cached.exists()  # out of the way of the next fetch, but not deleted:
+    [aside] = isolated_data_home.glob(f"{filename}.set-aside-*")
+    assert aside.read_bytes() == CAPTIVE_PORTAL
+
+
+def test_a_warning_of_the_fetcher_reaches_the_user_when_the_load_then_fails(isolated_data_home):
+    (isolated_data_home / "mnist.npz").write_bytes(b"a file of the wrong size")
+
+    with (
+        pytest.warns(SkippedCopyWarning, match=r"mnist\.npz"),
+        pytest.raises(DataUnavailableError, match="could not be had"),
+    ):
+        load_mnist(allow_standin=False)
 
 
 def test_a_cut_off_nietzsche_is_refused(isolated_data_home, expect):
@@ -370,6 +401,57 @@ def test_imdb_with_a_review_missing_is_refused(mirror, expect):
         load_imdb()
 
 
+IMDB_COUNTS = {(split, label): 2 for split in ("train", "test") for label in ("neg", "pos")}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"\xff" + data[1:],  # invalid UTF-8, same size
+        lambda data: data.upper(),  # other valid text, same size
+    ],
+    ids=["invalid-utf-8", "other-text"],
+)
+def test_an_extracted_review_damaged_after_a_load_is_extracted_again(
+    mirror, expect, isolated_data_home, damage
+):
+    expect(IMDB_REVIEWS_PER_SPLIT_AND_CLASS=2)
+    mirror("IMDB", imdb_archive(IMDB_COUNTS))
+    first = load_imdb(validation_fraction=0.5, seed=1)
+    review = isolated_data_home / "aclImdb_v1" / "aclImdb" / "test" / "pos" / "0_9.txt"
+    review.write_bytes(damage(review.read_bytes()))
+    loaders._read_imdb.cache_clear()  # as in a new process
+
+    with pytest.warns(SkippedCopyWarning, match=r"0_9\.txt differs .* extracted again"):
+        again = load_imdb(validation_fraction=0.5, seed=1)
+
+    assert again["test"].equals(first["test"])
+    assert review.read_bytes() == b"A pos review 0."
+
+
+def test_a_review_that_is_not_utf8_in_the_archive_is_named(mirror, expect):
+    expect(IMDB_REVIEWS_PER_SPLIT_AND_CLASS=2)
+    members = tarfile_members(imdb_archive(IMDB_COUNTS))
+    members["aclImdb/test/pos/1_9.txt"] = b"caf\xe9"
+    path = mirror("IMDB", tar_gz_bytes(members))
+
+    with pytest.raises(CorruptArchiveError) as raised:
+        load_imdb()
+
+    message = str(raised.value)
+    assert "aclImdb/test/pos/1_9.txt is not UTF-8 text: byte 3 (0xe9)" in message
+    assert "left untouched" in message and path.exists()
+
+
+def tarfile_members(archive: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(archive)) as opened:
+        return {
+            member.name: opened.extractfile(member).read()
+            for member in opened.getmembers()
+            if member.isfile()
+        }
+
+
 # -------------------------------------------------------------- image variants
 
 
@@ -460,7 +542,7 @@ def test_cifar10_jpeg_variant_with_a_class_short_is_refused(mirror, expect):
     expect(CIFAR10_EXAMPLES_PER_CLASS={"train": 4, "test": 1})
     mirror("CIFAR10", jpeg_zip({"train": 3, "test": 1}), variant="cifar-10-jpeg.zip")
 
-    with pytest.raises(CorruptArchiveError, match="train images of shape"):
+    with pytest.raises(CorruptArchiveError, match=r"4 train images per class expected, \[3, 3,"):
         load_cifar10(allow_standin=False)
 
 

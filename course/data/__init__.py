@@ -6,6 +6,8 @@
   extracted once. Environment: ``COURSE_DATA_HOME`` (cache, default
   ``~/course_data``), ``COURSE_DATA_MIRROR`` (read-only mirror folders),
   ``COURSE_DATA_OFFLINE=1`` (switch downloads off; ``0`` or unset: on).
+- :mod:`course.data.derived`: caches derived from a fetched file (the decoded
+  CIFAR-10 JPEG copy), locked, recorded and checked like the archives.
 - :mod:`course.data.loaders`: ``load_*`` functions returning a :class:`Dataset`
   with its provenance notice.
 - :mod:`course.data.standins`: small generated data for the fast profile when a

@@ -32,6 +32,9 @@ CONLLU_FIELDS = 10
 CONLL2003_FIELDS = 4
 DOCSTART = "-DOCSTART-"
 _ENTITY_TAG = re.compile(r"O|[BI]-[A-Z]+")
+# IDs are ASCII digits: str.isdigit() also accepts "²", which int() refuses, and \d "١".
+_WORD_ID = re.compile(r"[0-9]+")
+_RANGE_OR_DECIMAL_ID = re.compile(r"[0-9]+-[0-9]+|[0-9]+\.[0-9]+")
 
 
 class ConllFormatError(DataError, ValueError):
@@ -118,9 +121,9 @@ def parse_conllu(lines: Iterable[str], *, source: str) -> TaggedSentences:
                 line,
             )
         word_id, form, upos = fields[0], fields[1], fields[3]
-        if re.fullmatch(r"\d+-\d+|\d+\.\d+", word_id):
+        if _RANGE_OR_DECIMAL_ID.fullmatch(word_id):
             continue  # a multi-word token or an empty node: not a word of the sentence
-        if not word_id.isdigit():
+        if not _WORD_ID.fullmatch(word_id):
             raise _error(
                 source,
                 number,

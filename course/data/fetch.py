@@ -5,8 +5,11 @@
 1. the **cache**, ``<data home>/<filename>``, where earlier downloads live.
    The data home is ``$COURSE_DATA_HOME`` or ``~/course_data``. A cached file
    is checked against its registered size and SHA-256 (hashed once per size
-   and modification time in a process); a copy that does not match is
-   deleted, with a warning, and fetched again;
+   and modification time in a process), and against every registered mirror
+   copy of it, since a person may have copied a mirror's files there. A file
+   that matches none of them is **set aside** (renamed
+   ``<filename>.set-aside-<time>``, never deleted), with a warning, and fetched
+   again;
 2. every **mirror** folder named in ``$COURSE_DATA_MIRROR`` (several folders are
    separated by ``os.pathsep``). A mirror file is verified (size and SHA-256) and
    then used where it is: it is never copied, moved or deleted, because a mirror
@@ -23,11 +26,23 @@ Processes that share a data home take turns: a lock file per dataset, in
 ``<data home>/.locks``, lets exactly one of them download or extract while the
 others wait, then read its result. Nothing half-written is ever visible: a
 download is renamed into place once verified; :func:`extract` unpacks into a
-temporary folder, writes a manifest (every file's name and size) and its
-marker inside, and renames it into place. A later call checks the folder
-against its manifest and extracts again if a file is missing or cut short.
+temporary folder, writes a manifest (every file's name, size and SHA-256)
+and its marker inside, and renames it into place. A later call checks the
+folder against its manifest and extracts again if a file is missing or cut
+short; a loader that reads an extracted file checks its SHA-256 as it reads
+it (:func:`read_extracted`), and a file altered since is extracted afresh.
 Temporary files left by a killed process are removed by the next fetch of the
 same dataset.
+
+Nothing a person put in place is ever deleted, moved or rewritten: not a file
+in a mirror folder, not a registered file or mirror copy in the data home. A
+file in the data home that is none of them is set aside, not deleted; so is a
+folder in the place of an extraction that holds no marker of the course's. Only
+what the course wrote itself (its downloads in this process, its temporary
+files, its extracted folders and decoded caches, recognised by their markers)
+is replaced or deleted. The data home may be one of the mirror folders: a
+teacher's single folder of datasets works as both, and is never altered but
+for the extracted folders and decoded caches added beside the files.
 
 Errors all derive from :class:`DataError`, a ``RuntimeError``: the data could
 not be had, or is not what the registry says. :class:`UnknownDatasetError` is
@@ -86,6 +101,7 @@ MIN_BYTES_PER_SECOND = 4096
 MIN_RATE_GRACE_SECONDS = 60.0
 MARKER_FILENAME = ".course-extracted.json"
 LOCK_FOLDER = ".locks"
+SET_ASIDE_MARK = ".set-aside-"  # <name>.set-aside-<time>: a file that matched nothing
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 ARCHIVE_MAX_EXPANSION = 100  # an archive may unpack to at most this many times its own size ...
 ARCHIVE_MIN_BYTES_CAP = 10 * 2**20  # ... or this many bytes, whichever is more
@@ -141,6 +157,10 @@ class IncompleteExtractionError(CorruptArchiveError):
     """An extracted folder lacks files its archive held, or holds them cut short."""
 
 
+class DamagedExtractionError(IncompleteExtractionError):
+    """An extracted file's bytes differ from those its archive held (recorded SHA-256)."""
+
+
 class CacheError(DataError):
     """The data home cannot be used: not a folder, not writable, or full."""
 
@@ -154,7 +174,7 @@ class UnverifiedFileWarning(UserWarning):
 
 
 class SkippedCopyWarning(UserWarning):
-    """A copy of a file was wrong or incomplete and was skipped, deleted or redone."""
+    """A copy of a file was wrong or incomplete and was skipped, set aside or redone."""
 
 
 class MissingMirrorWarning(UserWarning):
@@ -216,7 +236,8 @@ def data_home(path: str | os.PathLike[str] | None = None) -> Path:
     if home.exists():
         raise CacheError(
             f"The data folder {home} is a file, not a folder ({_home_origin(path)}). "
-            f"Set {DATA_HOME_ENV} to a folder (it is created if missing), or move the file away."
+            f"{_sentence(_choose_folder(path))} (it is created if missing), "
+            "or move the file away."
         )
     try:
         home.mkdir(parents=True, exist_ok=True)
@@ -224,7 +245,7 @@ def data_home(path: str | os.PathLike[str] | None = None) -> Path:
         raise CacheError(
             f"The data folder {home} ({_home_origin(path)}) cannot be created: "
             "part of its path is a file. "
-            f"Set {DATA_HOME_ENV} to a folder."
+            f"{_sentence(_choose_folder(path))}."
         ) from None
     except OSError as error:
         raise _cache_error(home, error, "create the folder", path) from error
@@ -332,18 +353,26 @@ def fetch(
     remote = lookup(remote)
     home = _data_home(data_home)
     limit = _deadline(deadline)
-    with _dataset_lock(home, remote.name) as locked:
+    with _dataset_lock(home, remote.name, data_home) as locked:
         if locked:
             _remove_stale(home, _temporary_bases(remote))
-        cached = _from_cache(remote, home, writable=locked)
+        cached = _from_cache(remote, home, writable=locked, accept_variants=accept_variants)
         if cached is not None:
             return cached
         mirrored, bad_copies = _find_in_mirrors(remote, accept_variants=accept_variants)
         if mirrored is not None:
             return mirrored
+        if locked:
+            _check_free_for_download(remote, home, bad_copies)
         try:
             return _download(
-                remote, home, progress=progress, retries=retries, timeout=timeout, deadline=limit
+                remote,
+                home,
+                progress=progress,
+                retries=retries,
+                timeout=timeout,
+                deadline=limit,
+                given=data_home,
             )
         except DownloadError as error:
             if bad_copies:
@@ -427,14 +456,15 @@ def _deadline(seconds: float | None) -> _Deadline:
 
 
 @contextlib.contextmanager
-def _dataset_lock(home: Path, name: str) -> Iterator[bool]:
+def _dataset_lock(home: Path, name: str, given: object = None) -> Iterator[bool]:
     """Hold the lock of dataset ``name`` in ``home``; yield whether the cache is writable.
 
     Where the lock file cannot be created because the data home is read-only,
     nothing can be written anyway: the caller goes on without the lock, reading
-    only, and yields False.
+    only, and yields False. ``given`` is the ``data_home`` argument, if any, for
+    error messages.
     """
-    lock = _acquire_lock(home, name)
+    lock = _acquire_lock(home, name, given)
     try:
         yield lock is not None
     finally:
@@ -442,7 +472,7 @@ def _dataset_lock(home: Path, name: str) -> Iterator[bool]:
             lock.release()
 
 
-def _acquire_lock(home: Path, name: str) -> filelock.FileLock | None:
+def _acquire_lock(home: Path, name: str, given: object = None) -> filelock.FileLock | None:
     path = home / LOCK_FOLDER / f"{name}.lock"
     try:
         path.parent.mkdir(exist_ok=True)
@@ -458,7 +488,7 @@ def _acquire_lock(home: Path, name: str) -> filelock.FileLock | None:
     except OSError as error:
         if error.errno in _READ_ONLY_ERRNOS:
             return None
-        raise _cache_error(home, error, f"create the lock file {path.name}") from error
+        raise _cache_error(home, error, f"create the lock file {path.name}", given) from error
     return lock
 
 
@@ -512,26 +542,123 @@ def _process_alive(pid: int) -> bool:
 # ---------------------------------------------------------- cache and mirrors
 
 
-def _from_cache(remote: RemoteFile, home: Path, *, writable: bool) -> FetchedFile | None:
-    """The cached copy if it matches the registry; a wrong one is deleted, with a warning."""
-    cached = home / remote.filename
-    if not cached.is_file():
+def _from_cache(
+    remote: RemoteFile, home: Path, *, writable: bool, accept_variants: bool
+) -> FetchedFile | None:
+    """The copy in the data home that is the registered file or a registered mirror copy.
+
+    A person may have copied a mirror's files there, under the canonical name
+    or a variant's. A file under the canonical name that matches nothing is in
+    the way of a download: it is set aside (renamed, never deleted), with a
+    warning. One under a variant's name is only skipped, with a warning. A data
+    home that is also a mirror folder is left to the mirror search, which never
+    touches a file.
+    """
+    if _is_mirror_folder(home):
         return None
-    problem = _mismatch(cached, remote.size, remote.sha256)
-    if problem is None:
-        return FetchedFile(cached, "cache", remote)
-    if writable:
-        with contextlib.suppress(FileNotFoundError):
-            cached.unlink()
-        action = "it was deleted and is fetched again"
-    else:
-        action = "it could not be deleted (the folder is read-only) and is ignored"
-    warnings.warn(
-        f"The cached copy {cached} is not {remote.filename} as registered ({problem}); {action}.",
-        SkippedCopyWarning,
-        stacklevel=4,
-    )
+    candidates = _candidates(remote)
+    for filename in dict.fromkeys(candidate.filename for candidate in candidates):
+        path = home / filename
+        if not path.is_file():
+            continue
+        match = _identify(path, candidates)
+        if match is None:
+            _skip_unknown_copy(remote, path, writable=writable)
+        elif match.variant is None or accept_variants:
+            return FetchedFile(path, "cache", remote, match.variant)
     return None
+
+
+def _skip_unknown_copy(remote: RemoteFile, path: Path, *, writable: bool) -> None:
+    """Warn that ``path`` matches nothing; set it aside if it is in a download's way."""
+    if path.name == remote.filename:
+        problem = _mismatch(path, remote.size, remote.sha256)
+        known = (
+            f" nor a known mirror copy of it ({_variant_names(remote)})" if remote.variants else ""
+        )
+        what = f"{remote.filename} as registered ({problem}){known}"
+    else:
+        [variant, *_] = [copy for copy in remote.variants if copy.filename == path.name]
+        problem = _mismatch(path, variant.size, variant.sha256)
+        what = f"the registered mirror copy {path.name} of {remote.filename} ({problem})"
+    if path.name != remote.filename:
+        action = "it was left as it is and skipped"
+    elif not writable:
+        action = "it was left in place (the folder is read-only) and is ignored"
+    else:
+        try:
+            aside = _set_aside(path)
+        except OSError as error:
+            action = (
+                f"it could not be set aside ({error.strerror or error}) and is ignored; "
+                "move it away yourself"
+            )
+        else:
+            action = (
+                f"it was set aside as {aside.name}, not deleted (delete it yourself once you "
+                f"no longer need it), and {remote.filename} is fetched again"
+            )
+    warnings.warn(
+        f"The file {path} is not {what}; {action}.",
+        SkippedCopyWarning,
+        stacklevel=5,
+    )
+
+
+def _variant_names(remote: RemoteFile) -> str:
+    return ", ".join(
+        f"sha256 {variant.sha256[:12]}..., {variant.size:,} bytes" for variant in remote.variants
+    )
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename ``path`` to a free ``<name>.set-aside-<time>[-n]`` beside it; return the new path.
+
+    A file the course cannot recognise may be someone's: it is kept, never deleted.
+    """
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for number in range(1000):
+        aside = path.with_name(
+            f"{path.name}{SET_ASIDE_MARK}{stamp}" + (f"-{number}" if number else "")
+        )
+        if not (aside.exists() or aside.is_symlink()):
+            os.rename(path, aside)
+            return aside
+    raise FileExistsError(errno.EEXIST, "no free name to set the file aside", str(path))
+
+
+def _is_mirror_folder(folder: Path) -> bool:
+    """Whether ``folder`` is one of the folders named in ``$COURSE_DATA_MIRROR``."""
+    for mirror in _mirror_entries():
+        with contextlib.suppress(OSError):
+            if os.path.samefile(folder, mirror):
+                return True
+    return False
+
+
+def _check_free_for_download(remote: RemoteFile, home: Path, bad_copies: list[str]) -> None:
+    """Raise if a download would have to replace a file that the course did not write."""
+    target = home / remote.filename
+    if not (target.exists() or target.is_symlink()):
+        return
+    if _is_mirror_folder(home):
+        why = f"the data folder {home} is also a mirror folder (named in {MIRROR_ENV})"
+    elif target.is_file() and _identify(target, _candidates(remote)) is not None:
+        why = "it is a registered mirror copy, refused by accept_variants=False"
+    else:
+        why = "it could not be set aside"
+    message = (
+        f"{target} is in the place where a download of {remote.filename} would be saved, and "
+        f"{why}; a file that the course did not write is never replaced. "
+        f"Move {target} away (or replace it with a good copy), or use another data folder."
+    )
+    if bad_copies:
+        raise ChecksumError(
+            f"No good copy of {remote.filename} could be had. Wrong copies were found:\n"
+            + "\n".join(f"  - {copy}" for copy in bad_copies)
+            + f"\nand no download was tried: {message}"
+        )
+    raise CacheError(message)
 
 
 def _mismatch(path: Path, size: int | None, sha256: str | None) -> str | None:
@@ -553,17 +680,22 @@ class _Candidate(NamedTuple):
     variant: MirrorVariant | None
 
 
-def _find_in_mirrors(
-    remote: RemoteFile, *, accept_variants: bool
-) -> tuple[FetchedFile | None, list[str]]:
-    """The first good mirror copy, and a description of every bad copy skipped on the way."""
-    candidates = [
+def _candidates(remote: RemoteFile) -> list[_Candidate]:
+    """Every registered form of ``remote``: the canonical file, then its mirror variants."""
+    return [
         _Candidate(remote.filename, remote.sha256, remote.size, None),
         *(
             _Candidate(variant.filename, variant.sha256, variant.size, variant)
             for variant in remote.variants
         ),
     ]
+
+
+def _find_in_mirrors(
+    remote: RemoteFile, *, accept_variants: bool
+) -> tuple[FetchedFile | None, list[str]]:
+    """The first good mirror copy, and a description of every bad copy skipped on the way."""
+    candidates = _candidates(remote)
     bad_copies = []
     for folder in mirror_dirs():
         for filename in dict.fromkeys(candidate.filename for candidate in candidates):
@@ -611,9 +743,10 @@ def _only_bad_copies_message(
 
 
 def _identify(path: Path, candidates: list[_Candidate]) -> _Candidate | None:
-    """The candidate that ``path`` is, checking those with a recorded SHA-256 first."""
+    """The candidate of ``path``'s name that it is, checking those with a SHA-256 first."""
     size = path.stat().st_size
-    for candidate in sorted(candidates, key=lambda candidate: candidate.sha256 is None):
+    named = [candidate for candidate in candidates if candidate.filename == path.name]
+    for candidate in sorted(named, key=lambda candidate: candidate.sha256 is None):
         if candidate.size is not None and size != candidate.size:
             continue
         if candidate.sha256 is None or _sha256_of(path) == candidate.sha256:
@@ -636,6 +769,7 @@ def _download(
     retries: int,
     timeout: float,
     deadline: _Deadline,
+    given: object = None,
 ) -> FetchedFile:
     if downloads_switched_off():
         raise DownloadError(
@@ -649,7 +783,7 @@ def _download(
             time.sleep(max(0.0, min(BACKOFF_SECONDS * 2 ** (attempt - 1), deadline.remaining())))
         try:
             return _download_once(
-                remote, home, progress=progress, timeout=timeout, deadline=deadline
+                remote, home, progress=progress, timeout=timeout, deadline=deadline, given=given
             )
         except _TransientFailure as failure:
             reason = str(failure)
@@ -657,7 +791,13 @@ def _download(
 
 
 def _download_once(
-    remote: RemoteFile, home: Path, *, progress: bool, timeout: float, deadline: _Deadline
+    remote: RemoteFile,
+    home: Path,
+    *,
+    progress: bool,
+    timeout: float,
+    deadline: _Deadline,
+    given: object = None,
 ) -> FetchedFile:
     request = urllib.request.Request(remote.url, headers={"User-Agent": USER_AGENT})
     part_path: Path | None = None
@@ -666,10 +806,10 @@ def _download_once(
         with urllib.request.urlopen(request, timeout=timeout) as response:
             announced = response.headers.get("Content-Length")
             announced_size = int(announced) if announced and announced.isdigit() else None
-            part_path, handle = _new_part_file(remote, home)
+            part_path, handle = _new_part_file(remote, home, given)
             with contextlib.closing(_FileDescriptor(handle)):
                 received, sha256 = _receive(
-                    response, handle, remote, home, announced_size, progress, deadline
+                    response, handle, remote, home, announced_size, progress, deadline, given
                 )
         if announced_size is not None and received < announced_size:
             raise _TransientFailure(
@@ -680,7 +820,7 @@ def _download_once(
         try:
             os.replace(part_path, target)
         except OSError as error:
-            raise _cache_error(home, error, f"save {remote.filename}") from error
+            raise _cache_error(home, error, f"save {remote.filename}", given) from error
         part_path = None
         if remote.sha256 is None:
             _warn_unverified(remote, target)
@@ -706,14 +846,14 @@ class _FileDescriptor(int):
         os.close(self)
 
 
-def _new_part_file(remote: RemoteFile, home: Path) -> tuple[Path, int]:
+def _new_part_file(remote: RemoteFile, home: Path, given: object = None) -> tuple[Path, int]:
     """A new, uniquely named ``.part`` file in ``home`` that names this process."""
     try:
         handle, name = tempfile.mkstemp(
             dir=home, prefix=f".{remote.filename}.{os.getpid()}.", suffix=".part"
         )
     except OSError as error:
-        raise _cache_error(home, error, f"download {remote.filename}") from error
+        raise _cache_error(home, error, f"download {remote.filename}", given) from error
     return Path(name), handle
 
 
@@ -725,6 +865,7 @@ def _receive(
     announced_size: int | None,
     progress: bool,
     deadline: _Deadline,
+    given: object = None,
 ) -> tuple[int, str]:
     """Copy the response body into ``handle``; return its size and SHA-256.
 
@@ -744,7 +885,7 @@ def _receive(
         disable=not progress,
     ) as bar:
         while chunk := response.read1(CHUNK_SIZE):
-            _write_all(handle, chunk, remote, home)
+            _write_all(handle, chunk, remote, home, given)
             digest.update(chunk)
             received += len(chunk)
             bar.update(len(chunk))
@@ -753,13 +894,15 @@ def _receive(
     return received, digest.hexdigest()
 
 
-def _write_all(handle: int, data: bytes, remote: RemoteFile, home: Path) -> None:
+def _write_all(
+    handle: int, data: bytes, remote: RemoteFile, home: Path, given: object = None
+) -> None:
     view = memoryview(data)
     try:
         while view:
             view = view[os.write(handle, view) :]
     except OSError as error:
-        raise _cache_error(home, error, f"download {remote.filename}") from error
+        raise _cache_error(home, error, f"download {remote.filename}", given) from error
 
 
 def _check_deadline(remote: RemoteFile, home: Path, deadline: _Deadline) -> None:
@@ -890,16 +1033,36 @@ def _home_origin(path: object = None) -> str:
     return f"the default; {DATA_HOME_ENV} is not set"
 
 
+def _choose_folder(path: object = None, kind: str = "") -> str:
+    """How to choose another data folder: the argument if one was passed, else the variable.
+
+    Example:
+        >>> _choose_folder("/tmp/x", "writable")
+        'pass a writable folder as data_home='
+    """
+    folder = f"a {kind} folder" if kind else "a folder"
+    if path is not None:
+        return f"pass {folder} as data_home="
+    return f"set {DATA_HOME_ENV} to {folder}"
+
+
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in upper case (the rest as it is)."""
+    return text[:1].upper() + text[1:]
+
+
 def _cache_error(home: Path, error: OSError, doing: str, path: object = None) -> CacheError:
-    """A :class:`CacheError` for an OS error in the data home: which folder, why, what to do."""
+    """A :class:`CacheError` for an OS error in the data home: which folder, why, what to do.
+
+    ``path`` is the ``data_home`` argument, if one was passed: the advice then
+    names the argument, not ``$COURSE_DATA_HOME``.
+    """
     if error.errno in _FULL_ERRNOS:
-        advice = (
-            f"free some space there, or set {DATA_HOME_ENV} to a folder on a disk with more room"
-        )
+        advice = f"free some space there, or {_choose_folder(path, 'roomier')} on another disk"
     elif error.errno in _READ_ONLY_ERRNOS:
-        advice = f"set {DATA_HOME_ENV} to a writable folder"
+        advice = _choose_folder(path, "writable")
     else:
-        advice = f"check that folder, or set {DATA_HOME_ENV} to another, writable folder"
+        advice = f"check that folder, or {_choose_folder(path, 'writable')}"
     return CacheError(
         f"Could not {doing} in the data folder {home} ({_home_origin(path)}): "
         f"{error.strerror or error}. To fix it, {advice}."
@@ -947,6 +1110,10 @@ class _DamagedArchive(Exception):
     """The archive's structure is broken where the archive library does not notice."""
 
 
+class _UnusableMember(Exception):
+    """A member's name cannot be written here: too long, or the name of the marker."""
+
+
 _CORRUPTION = (
     zipfile.BadZipFile,
     tarfile.TarError,
@@ -955,6 +1122,7 @@ _CORRUPTION = (
     gzip.BadGzipFile,
     _UnsafeMember,
     _DamagedArchive,
+    _UnusableMember,
 )
 
 
@@ -986,16 +1154,19 @@ def extract(
     """Unpack an archive once into ``<data home>/<archive name without suffix>``.
 
     The folder holds a marker file recording which archive (SHA-256, size,
-    variant) it came from and a manifest of every file's name and size; later
+    variant) it came from and a manifest of every file's name, size and
+    SHA-256 (which :func:`read_extracted` checks as a loader reads); later
     calls return it at once while the marker matches and every listed file is
-    there at its size, and extract again (with a warning) otherwise. The whole
+    there at its size, and extract again (with a warning) otherwise. Whatever
+    stands in the folder's place without a marker is not the course's: it is
+    set aside (renamed ``<name>.set-aside-<time>``), never deleted. The whole
     archive is read, so a damaged member or checksum is an error, not a shorter
     folder. ``max_members`` and ``max_bytes`` cap what an archive may unpack to
     (by default a generous multiple of the archive's own size).
 
     Raises:
         CorruptArchiveError: the archive is truncated or damaged. A cached copy
-            is deleted (so the next fetch gets a fresh one); a mirror copy is
+            is set aside (so the next fetch gets a fresh one); a mirror copy is
             left untouched.
         UnsafeArchiveError: a member's path escapes the folder. Nothing is kept.
         ArchiveTooLargeError: the archive would unpack beyond the caps.
@@ -1011,7 +1182,7 @@ def extract(
     folder_name = archive_folder_name(fetched.path.name)
     target = home / folder_name
     identity = _archive_identity(fetched)
-    with _dataset_lock(home, fetched.remote.name) as writable:
+    with _dataset_lock(home, fetched.remote.name, data_home) as writable:
         problem = _extraction_problem(target, identity)
         if problem is None:
             return target
@@ -1021,7 +1192,7 @@ def extract(
                 f"and the data folder {home} "
                 f"({_home_origin(data_home)}) is read-only, "
                 f"so {fetched.path.name} cannot be extracted there. "
-                f"Set {DATA_HOME_ENV} to a writable folder."
+                f"{_sentence(_choose_folder(data_home, 'writable'))}."
             )
         if problem.startswith("it lacks"):
             warnings.warn(
@@ -1030,10 +1201,33 @@ def extract(
                 SkippedCopyWarning,
                 stacklevel=2,
             )
+        if problem == _NO_MARKER and (target.exists() or target.is_symlink()):
+            _set_aside_unknown_folder(target, home, fetched)
         _remove_stale(home, {folder_name})
         limits = _limits(fetched.path.stat().st_size, max_members, max_bytes)
-        _extract_into(fetched, home, target, identity, limits)
+        _extract_into(fetched, home, target, identity, limits, data_home)
     return target
+
+
+_NO_MARKER = "it has no marker"
+
+
+def _set_aside_unknown_folder(target: Path, home: Path, fetched: FetchedFile) -> None:
+    """Set aside what stands where ``fetched`` is to be extracted but holds no marker."""
+    if _is_mirror_folder(home):
+        raise CacheError(
+            f"{target} is in the place where {fetched.path.name} is to be extracted, but it "
+            f"holds no record of an extraction by the course ({MARKER_FILENAME}), and {home} is "
+            f"also a mirror folder (named in {MIRROR_ENV}), whose files are never moved. "
+            f"Move {target} away, or use another data folder."
+        )
+    aside = _set_aside(target)
+    warnings.warn(
+        f"{target} holds no record of an extraction by the course ({MARKER_FILENAME}); it was "
+        f"set aside as {aside.name}, not deleted, and {fetched.path.name} is extracted afresh.",
+        SkippedCopyWarning,
+        stacklevel=3,
+    )
 
 
 def _archive_identity(fetched: FetchedFile) -> dict[str, object]:
@@ -1050,11 +1244,13 @@ def _extraction_problem(target: Path, identity: dict[str, object]) -> str | None
     None."""
     marker = _read_marker(target)
     if marker is None:
-        return "it has no marker"
+        return _NO_MARKER
     if {key: marker.get(key) for key in identity} != identity or not isinstance(
         marker.get("files"), dict
     ):
         return "it comes from another archive"
+    if not isinstance(marker.get(_CHECKSUMS), dict):
+        return "it records no checksums (an extraction by an older version of the course)"
     problems = _manifest_problems(target, marker["files"])
     if problems:
         return f"it lacks {_summary(problems, len(marker['files']))}"
@@ -1093,7 +1289,12 @@ def _limits(archive_size: int, max_members: int | None, max_bytes: int | None) -
 
 
 def _extract_into(
-    fetched: FetchedFile, home: Path, target: Path, identity: dict[str, object], limits: _Limits
+    fetched: FetchedFile,
+    home: Path,
+    target: Path,
+    identity: dict[str, object],
+    limits: _Limits,
+    given: object = None,
 ) -> None:
     """Unpack into a temporary folder, write manifest and marker inside, rename it to
     ``target``."""
@@ -1104,7 +1305,7 @@ def _extract_into(
             )
         )
     except OSError as error:
-        raise _cache_error(home, error, f"extract {fetched.path.name}") from error
+        raise _cache_error(home, error, f"extract {fetched.path.name}", given) from error
     try:
         try:
             _unpack(fetched.path, staging, max_members=limits.members, max_bytes=limits.bytes)
@@ -1114,13 +1315,20 @@ def _extract_into(
             ) from None
         except _CORRUPTION as error:
             raise discard_corrupt(fetched, error) from error
-        marker = {**identity, "files": _manifest(staging)}
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG:
+                raise
+            raise discard_corrupt(
+                fetched, f"a member's path is too long for this file system ({error.filename})"
+            ) from error
+        files = _manifest(staging)
+        marker = {**identity, "files": files, _CHECKSUMS: _checksums(staging, files)}
         (staging / MARKER_FILENAME).write_text(
             json.dumps(marker, sort_keys=True), encoding="utf-8"
         )
         _publish(staging, target, home)
     except OSError as error:
-        raise _cache_error(home, error, f"extract {fetched.path.name}") from error
+        raise _cache_error(home, error, f"extract {fetched.path.name}", given) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -1148,6 +1356,124 @@ def _manifest(folder: Path) -> dict[str, int]:
             if path.is_file() and not path.is_symlink():
                 files[path.relative_to(folder).as_posix()] = path.stat().st_size
     return dict(sorted(files.items()))
+
+
+_CHECKSUMS = "sha256s"  # the marker's key for every extracted file's SHA-256
+
+
+def _checksums(folder: Path, files: dict[str, int]) -> dict[str, str]:
+    """The SHA-256 of each listed file: one more read of what was just written, cheap."""
+    checksums = {}
+    for name in files:
+        digest = hashlib.sha256()
+        with open(folder / name, "rb") as handle:
+            while chunk := handle.read(CHUNK_SIZE):
+                digest.update(chunk)
+        checksums[name] = digest.hexdigest()
+    return checksums
+
+
+def extracted_checksums(folder: str | os.PathLike[str]) -> dict[str, str]:
+    """The SHA-256 of every file of an extraction, as recorded when it was extracted.
+
+    Raises:
+        IncompleteExtractionError: the folder has no marker with checksums.
+
+    Example:
+        >>> import tempfile
+        >>> extracted_checksums(tempfile.mkdtemp())
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.IncompleteExtractionError: /... has no record of a complete ...
+    """
+    marker = _read_marker(Path(folder))
+    if marker is None or not isinstance(marker.get(_CHECKSUMS), dict):
+        raise IncompleteExtractionError(
+            f"{folder} has no record of a complete extraction with checksums "
+            f"({MARKER_FILENAME} is missing, unreadable or from an older version): "
+            "extract the archive again with extract(fetch(...))."
+        )
+    return {str(name): str(sha) for name, sha in marker[_CHECKSUMS].items()}
+
+
+def read_extracted(
+    folder: str | os.PathLike[str], relative: str, checksums: dict[str, str] | None = None
+) -> bytes:
+    """The bytes of the extracted file ``folder/relative``, checked against its SHA-256.
+
+    ``checksums`` is :func:`extracted_checksums` of ``folder`` (read from the
+    marker when None; pass it when reading many files). A file that is missing,
+    or whose bytes differ from those extracted, marks the extraction invalid,
+    so that the next :func:`extract` redoes it, and raises.
+
+    Raises:
+        DamagedExtractionError: the file is missing, or altered since extraction.
+        IncompleteExtractionError: the folder has no marker with checksums.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "a.txt").write_bytes(b"alpha")
+        >>> read_extracted(folder, "a.txt", {"a.txt": hashlib.sha256(b"alpha").hexdigest()})
+        b'alpha'
+        >>> read_extracted(folder, "a.txt", {"a.txt": "0" * 64})
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.DamagedExtractionError: /.../a.txt differs from the file ...
+    """
+    folder = Path(folder)
+    if checksums is None:
+        checksums = extracted_checksums(folder)
+    path = folder / relative
+    expected = checksums.get(relative)
+    if expected is None:
+        raise IncompleteExtractionError(
+            f"{path} is not a file of the extraction in {folder} (its marker does not list it)."
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problem = "is missing"
+    else:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual == expected:
+            return data
+        problem = (
+            f"differs from the file extracted from the archive (sha256 {actual}, "
+            f"{expected} when extracted): it was changed or damaged since"
+        )
+    invalidate_extraction(folder, f"{relative} {problem}")
+    raise DamagedExtractionError(
+        f"{path} {problem}. The extraction in {folder} was marked invalid, so that "
+        "extract() redoes it."
+    )
+
+
+def decode_text(path: str | os.PathLike[str], data: bytes, encoding: str = "utf-8") -> str:
+    """``data``, the bytes of the file ``path``, as text; an error names the file.
+
+    Raises:
+        CorruptArchiveError: the bytes are not valid ``encoding`` text.
+
+    Example:
+        >>> decode_text("review.txt", b"caf\\xc3\\xa9")
+        'café'
+        >>> decode_text("review.txt", b"caf\\xe9")
+        Traceback (most recent call last):
+        ...
+        course.data.fetch.CorruptArchiveError: review.txt is not valid UTF-8 text: byte 3 ...
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        name = _encoding_name(encoding)
+        raise CorruptArchiveError(
+            f"{path} is not valid {name} text: "
+            f"byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
+            f"be decoded. The file is damaged or not {name}: "
+            "delete its folder and load the data again; if it "
+            "fails the same way, the archive itself holds the bad file: please report it."
+        ) from None
 
 
 def _manifest_problems(folder: Path, files: dict[str, int]) -> list[str]:
@@ -1255,21 +1581,13 @@ def read_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
     """
     path = Path(path)
     try:
-        return path.read_text(encoding=encoding)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise IncompleteExtractionError(
             f"{path} is missing: its extraction is incomplete. "
             "Load the data again to extract it afresh."
         ) from None
-    except UnicodeDecodeError as error:
-        name = _encoding_name(encoding)
-        raise CorruptArchiveError(
-            f"{path} is not valid {name} text: "
-            f"byte {error.start:,} (0x{error.object[error.start]:02x}) cannot "
-            f"be decoded. The file is damaged or not {name}: "
-            "delete its folder and load the data again; if it "
-            "fails the same way, the archive itself holds the bad file: please report it."
-        ) from None
+    return decode_text(path, data, encoding)
 
 
 def _encoding_name(encoding: str) -> str:
@@ -1285,10 +1603,12 @@ def _encoding_name(encoding: str) -> str:
 
 
 def discard_corrupt(fetched: FetchedFile, problem: object) -> CorruptArchiveError:
-    """The error to raise for an unreadable file; deletes the copy if it is ours.
+    """The error to raise for an unreadable file; moves the copy out of the way if need be.
 
-    A cached or downloaded copy is deleted so that the next call fetches a good
-    one; a mirror copy is never touched.
+    A copy downloaded by this process is deleted and a cached copy is set
+    aside (renamed ``<name>.set-aside-<time>``), so that the next call fetches
+    a good one. A mirror copy, and a registered mirror copy that a person put
+    in the data home, are never touched.
 
     Example:
         >>> from course.data.registry import MNIST
@@ -1303,11 +1623,50 @@ def discard_corrupt(fetched: FetchedFile, problem: object) -> CorruptArchiveErro
             f"The mirror copy was left untouched: replace it with a good copy, or remove its "
             f"folder from {MIRROR_ENV}."
         )
-    else:
+    elif fetched.variant is not None:
+        action = (
+            "It is a registered mirror copy that was put in the data folder, so it was left "
+            "untouched: replace it with a good copy."
+        )
+    elif fetched.source == "download":
         with contextlib.suppress(OSError):
             fetched.path.unlink()
-        action = "This copy was deleted from the cache; the next call fetches the file again."
+        action = "This download was deleted; the next call fetches the file again."
+    else:
+        try:
+            aside = _set_aside(fetched.path)
+        except FileNotFoundError:
+            action = "The next call fetches the file again."
+        except OSError as error:
+            action = (
+                f"It could not be set aside ({error.strerror or error}): move it away, and "
+                "the next call fetches the file again."
+            )
+        else:
+            action = (
+                f"This copy was set aside as {aside.name}, not deleted (delete it yourself once "
+                "you no longer need it); the next call fetches the file again."
+            )
     return error_class(f"{fetched.path} cannot be read ({problem}). {action}")
+
+
+def invalidate_extraction(folder: str | os.PathLike[str], reason: str) -> None:
+    """Mark an extracted folder as not to be trusted, so that :func:`extract` redoes it.
+
+    The marker is rewritten, not deleted: a folder without a marker is not the
+    course's, and would be set aside rather than replaced.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> invalidate_extraction(folder, "a member is missing")
+        >>> _read_marker(folder)
+        {'invalidated': 'a member is missing'}
+    """
+    with contextlib.suppress(OSError):
+        (Path(folder) / MARKER_FILENAME).write_text(
+            json.dumps({"invalidated": reason}), encoding="utf-8"
+        )
 
 
 def _read_marker(folder: Path) -> dict | None:
@@ -1332,6 +1691,7 @@ def _unpack(archive_path: Path, destination: Path, *, max_members: int, max_byte
             )
             for info in infos:
                 _check_member(info.filename)
+                _check_member_name(info.filename, destination)
             archive.extractall(destination)  # checks every member's CRC-32 as it goes
         return
     with tarfile.open(archive_path, "r:*") as archive:
@@ -1344,6 +1704,7 @@ def _unpack(archive_path: Path, destination: Path, *, max_members: int, max_byte
         )
         for member in members:
             _check_member(member.name)
+            _check_member_name(member.name, destination)
             if member.issym():
                 _check_member(posixpath.join(posixpath.dirname(member.name), member.linkname))
             if member.islnk():
@@ -1385,6 +1746,45 @@ def _check_limits(members: int, total_bytes: int, max_members: int, max_bytes: i
         raise _TooLarge(
             f"would unpack to {total_bytes:,} bytes, more than the limit of {max_bytes:,} bytes"
         )
+
+
+def _check_member_name(name: str, destination: Path) -> None:
+    """Refuse a member named like the extraction marker, or too long for the file system.
+
+    Either is the archive's problem, not the data folder's: say so before
+    anything is written, rather than fail half-way with an OS error.
+    """
+    normal = posixpath.normpath(name.replace("\\", "/")).lstrip("/")
+    shown = name if len(name) <= 60 else f"{name[:40]}...{name[-12:]}"
+    if normal == MARKER_FILENAME or normal.startswith(MARKER_FILENAME + "/"):
+        raise _UnusableMember(
+            f"its member {shown!r} has the name of the course's record of an extraction, "
+            "so the course cannot extract this archive"
+        )
+    name_max, path_max = _name_limits(destination)
+    for part in normal.split("/"):
+        if len(os.fsencode(part)) > name_max:
+            raise _UnusableMember(
+                f"its member {shown!r} has a name part of {len(os.fsencode(part)):,} bytes, "
+                f"more than the {name_max:,} this file system allows"
+            )
+    if len(os.fsencode(destination / normal)) >= path_max:
+        raise _UnusableMember(
+            f"its member {shown!r} would have a path of more than the {path_max:,} bytes "
+            "this file system allows"
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _name_limits(folder: Path) -> tuple[int, int]:
+    """The longest file name and path (bytes) that the file system of ``folder`` allows."""
+    limits = []
+    for name, default in (("PC_NAME_MAX", 255), ("PC_PATH_MAX", 4096)):
+        try:
+            limits.append(os.pathconf(folder, name))
+        except (OSError, ValueError, AttributeError):
+            limits.append(default)
+    return limits[0], limits[1]
 
 
 def _check_member(name: str) -> None:

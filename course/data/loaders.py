@@ -17,12 +17,14 @@ hold (a text's length and first words, a table's columns and rows, the number
 of examples per split and class): a file that passes the fetcher's checks but
 holds something else, such as a captive portal's HTML page cached under the
 dataset's name, raises :class:`~course.data.fetch.CorruptArchiveError` (a
-:class:`~course.data.fetch.DataError`), and a cached copy is deleted. A file
+:class:`~course.data.fetch.DataError`), and a cached copy is set aside (renamed,
+never deleted). A file
 with no recorded checksum warns (:class:`~course.data.fetch.UnverifiedFileWarning`)
 on every load.
 
 Arguments are checked before anything is fetched: a wrong type raises
-``TypeError``, a value out of range ``ValueError``.
+``TypeError``, a value out of range ``ValueError``; so does an unknown
+``COURSE_PROFILE`` when ``allow_standin`` is None (every loader alike).
 
 Example:
     >>> imdb = load_imdb()  # doctest: +SKIP
@@ -44,28 +46,33 @@ import os
 import pickle
 import posixpath
 import re
-import tempfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from course.data.conll import ConllFormatError, TaggedSentences, parse_conll2003, parse_conllu
+from course.data.derived import derived_arrays
 from course.data.fetch import (
     MARKER_FILENAME,
     CorruptArchiveError,
+    DamagedExtractionError,
     DataUnavailableError,
     DownloadError,
     FetchedFile,
+    SkippedCopyWarning,
     UnverifiedFileWarning,
     discard_corrupt,
     extract,
+    extracted_checksums,
     fetch,
+    invalidate_extraction,
+    read_extracted,
 )
 from course.data.registry import (
     AIRLINE_PASSENGERS,
@@ -87,6 +94,7 @@ from course.data.registry import (
 from course.profile import DEFAULT_SEED, get_profile
 
 PathLike = str | os.PathLike[str]
+T = TypeVar("T")
 SOURCES = ("cache", "mirror", "download", "stand-in")
 JENA_COLUMNS = (
     "p (mbar)",
@@ -166,6 +174,8 @@ CIFAR10_EXAMPLES_PER_CLASS = {"train": 5_000, "test": 1_000}
 CIFAR10_JPEG_ORDER_SEED = (
     20_090_408  # fixed shuffle of the JPEG copy, whose canonical order is lost
 )
+# A 32×32 JPEG image takes about 1 kB; a member larger than this is refused unread.
+CIFAR10_JPEG_MAX_MEMBER_BYTES = 64 * 1024
 UD_EWT_SENTENCES = {"train": 12_544, "validation": 2_001, "test": 2_077}
 CONLL2003_COUNTS = {  # sentences, tokens: the official counts
     "train": (14_041, 203_621),
@@ -400,13 +410,17 @@ def _fetch(
 
     The fetcher warns when it accepts such a file from a mirror or a download;
     a copy already in the cache must keep warning too, on every load, until a
-    checksum is recorded for it.
+    checksum is recorded for it. The fetcher's warnings reach the caller on
+    every load, whether the fetch succeeds or fails.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fetched = fetch(remote, data_home=data_home, accept_variants=accept_variants)
-    for warning in caught:
-        _warn_every_time(warning.message, warning.category)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fetched = fetch(remote, data_home=data_home, accept_variants=accept_variants)
+    finally:  # on failure too: a warning may say what became of a file the user placed
+        for warning in caught:
+            _warn_every_time(warning.message, warning.category)
     warned = any(issubclass(warning.category, UnverifiedFileWarning) for warning in caught)
     if fetched.expected_sha256 is None and not warned:
         _warn_every_time(
@@ -425,7 +439,7 @@ def _warn_every_time(message: Warning | str, category: type[Warning]) -> None:
 
 
 def _not_the_dataset(fetched: FetchedFile, problem: str) -> CorruptArchiveError:
-    """The error for a readable file that holds something else; a cached copy is deleted."""
+    """The error for a readable file that holds something else; a cached copy is set aside."""
     return discard_corrupt(
         fetched, f"it does not hold {fetched.remote.title} as published: {problem}"
     )
@@ -450,9 +464,16 @@ def _check_count(fetched: FetchedFile, what: str, expected: int, found: int) -> 
 
 
 def _check_common(allow_standin: object, data_home: object) -> None:
-    """``allow_standin`` is True, False or None; ``data_home`` a path or None."""
+    """``allow_standin`` is True, False or None; ``data_home`` a path or None.
+
+    With ``allow_standin=None`` the run profile decides, so an unknown
+    ``COURSE_PROFILE`` is a ValueError here, from every loader alike, before
+    anything is fetched.
+    """
     if allow_standin is not None and not isinstance(allow_standin, bool):
         raise TypeError(f"allow_standin must be True, False or None, not {allow_standin!r}.")
+    if allow_standin is None:
+        get_profile()  # raises ValueError, naming COURSE_PROFILE, for an unknown profile
     if data_home is not None and not isinstance(data_home, (str, os.PathLike)):
         raise TypeError(
             f"data_home must be a path (str or os.PathLike) or None, not {data_home!r}."
@@ -480,9 +501,51 @@ def _member(fetched: FetchedFile, folder: Path, relative: str) -> Path:
     """``folder / relative``, which the archive must have contained."""
     path = folder / relative
     if not path.exists():
-        (folder / MARKER_FILENAME).unlink(missing_ok=True)  # extract again next time
+        invalidate_extraction(folder, f"it has no member {relative}")  # extract again next time
         raise discard_corrupt(fetched, f"it has no member {relative}")
     return path
+
+
+def _from_extraction(
+    fetched: FetchedFile, data_home: PathLike | None, read: Callable[[Path], T]
+) -> T:
+    """``read(folder)`` of the archive's extracted folder.
+
+    ``read`` reads through :func:`~course.data.fetch.read_extracted`, which
+    checks each file against the SHA-256 recorded at extraction: a file altered
+    since (a flipped byte, an edit, a deletion) makes the folder be extracted
+    afresh, once, with a warning.
+    """
+    folder = extract(fetched, data_home=data_home)
+    try:
+        return read(folder)
+    except DamagedExtractionError as error:
+        _warn_every_time(f"{error} It is extracted again now.", SkippedCopyWarning)
+        return read(extract(fetched, data_home=data_home))
+
+
+def _member_bytes(
+    fetched: FetchedFile, folder: Path, relative: str, checksums: dict[str, str] | None = None
+) -> bytes:
+    """The bytes of the member ``relative``, which the archive must have held, checked."""
+    if checksums is None:
+        _member(fetched, folder, relative)
+    return read_extracted(folder, relative, checksums)
+
+
+def _extracted_text(
+    fetched: FetchedFile, folder: Path, relative: str, checksums: dict[str, str] | None = None
+) -> str:
+    """The UTF-8 text of an extracted member, checked; undecodable text names the file."""
+    data = _member_bytes(fetched, folder, relative, checksums)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_the_dataset(
+            fetched,
+            f"{relative} is not UTF-8 text: byte {error.start:,} "
+            f"(0x{data[error.start]:02x}) cannot be decoded",
+        ) from None
 
 
 # ------------------------------------------------------------------------ IMDB
@@ -527,11 +590,14 @@ def load_imdb(
         fetched = _fetch(IMDB, data_home)
     except DownloadError as error:
         return _standin_or_refuse(IMDB, error, allow_standin, None)
-    folder = extract(fetched, data_home=data_home)
-    reviews = _member(fetched, folder, "aclImdb")
-    full_train, test = _read_imdb(
-        str(reviews), (folder / MARKER_FILENAME).read_text(encoding="utf-8")
-    )
+
+    def read(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+        _member(fetched, folder, "aclImdb")
+        return _read_imdb(
+            fetched, str(folder), (folder / MARKER_FILENAME).read_text(encoding="utf-8")
+        )
+
+    full_train, test = _from_extraction(fetched, data_home, read)
     for split, frame in (("train", full_train), ("test", test)):
         for label, label_name in ((0, "negative"), (1, "positive")):
             found = int((frame["label"] == label).sum())
@@ -557,20 +623,32 @@ def load_imdb(
     return _dataset(fetched, splits)
 
 
+_IMDB_REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/([0-9]+)_([0-9]+)\.txt")
+
+
 @functools.lru_cache(maxsize=2)
-def _read_imdb(folder: str, marker: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt; memoised per extraction."""
+def _read_imdb(
+    fetched: FetchedFile, folder: str, marker: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse aclImdb/{train,test}/{neg,pos}/<id>_<rating>.txt; memoised per extraction.
+
+    The reviews are the files the extraction's manifest lists, each checked
+    against its SHA-256 as it is read; negative reviews first, by id.
+    """
+    checksums = extracted_checksums(folder)
+    entries: dict[str, list[tuple[int, int, int, str]]] = {"train": [], "test": []}
+    for relative in checksums:
+        match = _IMDB_REVIEW.fullmatch(relative)
+        if match is not None:
+            split, label_name, review_id, rating = match.groups()
+            label = int(label_name == "pos")
+            entries[split].append((label, int(review_id), int(rating), relative))
     frames = []
     for split in ("train", "test"):
-        rows = []
-        for label, label_name in ((0, "neg"), (1, "pos")):
-            files = sorted(
-                Path(folder, split, label_name).glob("*.txt"),
-                key=lambda path: int(path.stem.split("_")[0]),
-            )
-            for path in files:
-                review_id, rating = path.stem.split("_")
-                rows.append((path.read_text(encoding="utf-8"), label, int(rating), int(review_id)))
+        rows = [
+            (_extracted_text(fetched, Path(folder), relative, checksums), label, rating, review_id)
+            for label, review_id, rating, relative in sorted(entries[split])
+        ]
         frames.append(pd.DataFrame(rows, columns=["text", "label", "rating", "review_id"]))
     return frames[0], frames[1]
 
@@ -597,9 +675,13 @@ def load_jena_climate(
         fetched = _fetch(JENA_CLIMATE, data_home)
     except DownloadError as error:
         return _standin_or_refuse(JENA_CLIMATE, error, allow_standin, "jena_climate_standin")
-    folder = extract(fetched, data_home=data_home)
+    data = _from_extraction(
+        fetched,
+        data_home,
+        lambda folder: _member_bytes(fetched, folder, "jena_climate_2009_2016.csv"),
+    )
     try:
-        frame = pd.read_csv(_member(fetched, folder, "jena_climate_2009_2016.csv"))
+        frame = pd.read_csv(io.BytesIO(data))
     except (ValueError, UnicodeDecodeError) as error:
         raise _not_the_dataset(fetched, f"it is not a readable CSV file ({error})") from error
     expected_columns = ["Date Time", *JENA_COLUMNS]
@@ -779,11 +861,9 @@ def load_text8(
         return _standin_or_refuse(
             TEXT8, error, allow_standin, "text8_standin", max_words=max_words
         )
-    folder = extract(fetched, data_home=data_home)
-    try:
-        text = _member(fetched, folder, "text8").read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise _not_the_dataset(fetched, f"it is not UTF-8 text ({error})") from error
+    text = _from_extraction(
+        fetched, data_home, lambda folder: _extracted_text(fetched, folder, "text8")
+    )
     _check_text(fetched, text, prefix=TEXT8_PREFIX, length=TEXT8_CHARACTERS)
     text = text.strip()
     if max_words is not None:
@@ -810,13 +890,9 @@ def load_spa_eng(
         fetched = _fetch(SPA_ENG, data_home)
     except DownloadError as error:
         return _standin_or_refuse(SPA_ENG, error, allow_standin, "spa_eng_standin")
-    folder = extract(fetched, data_home=data_home)
-    try:
-        lines = (
-            _member(fetched, folder, "spa-eng/spa.txt").read_text(encoding="utf-8").splitlines()
-        )
-    except UnicodeDecodeError as error:
-        raise _not_the_dataset(fetched, f"spa-eng/spa.txt is not UTF-8 text ({error})") from error
+    lines = _from_extraction(
+        fetched, data_home, lambda folder: _extracted_text(fetched, folder, "spa-eng/spa.txt")
+    ).splitlines()
     pairs = [line.split("\t")[:2] for line in lines if "\t" in line]
     _check_count(fetched, "sentence pairs", SPA_ENG_PAIRS, len(pairs))
     if tuple(pairs[0]) != SPA_ENG_FIRST_PAIR:
@@ -1057,7 +1133,9 @@ def load_cifar10(
     but JPEG-compressed, so close to, not equal to, the canonical pixels; the
     notice says so. The JPEG copy is decoded once into ``cifar-10-jpeg.<sha>.npz``
     in the data home, its images in a fixed shuffled order (its canonical order
-    is lost). Checked: 5,000 training and 1,000 test images per class. The fast
+    is lost); that cache is checked on every use against the checksums recorded
+    in it, and decoded again if it fails (see :mod:`course.data.derived`).
+    Checked: 5,000 training and 1,000 test images per class. The fast
     profile falls back to a generated stand-in only when neither copy can be had.
 
     Example:
@@ -1074,43 +1152,68 @@ def load_cifar10(
         splits = _cifar10_from_jpeg(fetched, data_home)
     else:
         splits = _cifar10_from_batches(fetched, data_home)
-    examples = {
+    _check_cifar10(fetched, splits)
+    return _dataset(fetched, splits, class_names=list(CIFAR10_CLASS_NAMES))
+
+
+def _cifar10_examples() -> dict[str, int]:
+    """How many images each split holds: its images per class times ten classes."""
+    return {
         split: count * len(CIFAR10_CLASS_NAMES)
         for split, count in CIFAR10_EXAMPLES_PER_CLASS.items()
     }
-    _check_images(fetched, splits, examples, (32, 32, 3), labels=len(CIFAR10_CLASS_NAMES))
+
+
+def _check_cifar10(
+    fetched: FetchedFile, splits: Mapping[str, tuple[np.ndarray, np.ndarray]]
+) -> None:
+    """Shapes, dtypes, labels and the number of images per class of each split."""
+    _check_images(
+        fetched, splits, _cifar10_examples(), (32, 32, 3), labels=len(CIFAR10_CLASS_NAMES)
+    )
     for split, (_, labels) in splits.items():
-        counts = np.bincount(labels, minlength=len(CIFAR10_CLASS_NAMES))
-        if (counts != CIFAR10_EXAMPLES_PER_CLASS[split]).any():
-            raise _not_the_dataset(
-                fetched,
-                f"{CIFAR10_EXAMPLES_PER_CLASS[split]:,} {split} images per class expected, "
-                f"{counts.tolist()} found",
-            )
-    return _dataset(fetched, splits, class_names=list(CIFAR10_CLASS_NAMES))
+        _check_class_counts(
+            fetched, split, np.bincount(labels, minlength=len(CIFAR10_CLASS_NAMES))
+        )
+
+
+def _check_class_counts(fetched: FetchedFile, split: str, counts: np.ndarray) -> None:
+    if (counts != CIFAR10_EXAMPLES_PER_CLASS[split]).any():
+        raise _not_the_dataset(
+            fetched,
+            f"{CIFAR10_EXAMPLES_PER_CLASS[split]:,} {split} images per class expected, "
+            f"{counts.tolist()} found",
+        )
 
 
 def _cifar10_from_batches(
     fetched: FetchedFile, data_home: PathLike | None
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    folder = _member(fetched, extract(fetched, data_home=data_home), "cifar-10-batches-py")
-    train = [
-        _read_cifar_batch(_member(fetched, folder, f"data_batch_{number}"))
-        for number in range(1, 6)
-    ]
-    return {
-        "train": (
-            np.concatenate([images for images, _ in train]),
-            np.concatenate([labels for _, labels in train]),
-        ),
-        "test": _read_cifar_batch(_member(fetched, folder, "test_batch")),
-    }
+    def read(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        _member(fetched, folder, "cifar-10-batches-py")
+        batches = [f"data_batch_{number}" for number in range(1, 6)]
+        train, test = (
+            [
+                _read_cifar_batch(_member_bytes(fetched, folder, f"cifar-10-batches-py/{name}"))
+                for name in names
+            ]
+            for names in (batches, ["test_batch"])
+        )
+        return {
+            "train": (
+                np.concatenate([images for images, _ in train]),
+                np.concatenate([labels for _, labels in train]),
+            ),
+            "test": test[0],
+        }
+
+    return _from_extraction(fetched, data_home, read)
 
 
-def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    # The batches are Python pickles; they come from the checksum-verified archive.
-    with open(path, "rb") as handle:
-        batch = pickle.load(handle, encoding="bytes")
+def _read_cifar_batch(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    # The batches are Python pickles; they come from the checksum-verified archive,
+    # and read_extracted checked them against the SHA-256 recorded at extraction.
+    batch = pickle.loads(data, encoding="bytes")
     images = (
         np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
     )
@@ -1123,61 +1226,88 @@ _CIFAR_JPEG_MEMBER = re.compile(r"(train|test)/([a-z]+)/([^/]+\.jpe?g)", re.IGNO
 def _cifar10_from_jpeg(
     fetched: FetchedFile, data_home: PathLike | None
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The JPEG copy's arrays, decoded once and kept in the data home as an .npz file."""
-    from course.data.fetch import data_home as resolve_home
+    """The JPEG copy's arrays, decoded once and kept in the data home as an .npz file.
 
-    sha = fetched.expected_sha256 or "unverified"
-    cached = resolve_home(data_home) / f"cifar-10-jpeg.{sha[:16]}.npz"
-    if cached.is_file():
-        try:
-            with np.load(cached, allow_pickle=False) as arrays:
-                return {
-                    split: (arrays[f"x_{split}"], arrays[f"y_{split}"])
-                    for split in ("train", "test")
-                }
-        except (zipfile.BadZipFile, ValueError, OSError, KeyError, EOFError):
-            cached.unlink(missing_ok=True)  # a damaged decoding of ours: decode again
-    splits = _decode_cifar_jpeg(fetched)
-    _save_npz_atomically(
-        cached,
-        {
+    :func:`course.data.derived.derived_arrays` locks, names, records and checks
+    the cache; the decoded arrays are checked (counts per class) before they
+    are saved, so a wrong copy leaves no cache behind.
+    """
+    examples = _cifar10_examples()
+    spec = {
+        f"{kind}_{split}": ((count, 32, 32, 3) if kind == "x" else (count,), "uint8")
+        for split, count in examples.items()
+        for kind in "xy"
+    }
+
+    def build() -> dict[str, np.ndarray]:
+        splits = _decode_cifar_jpeg(fetched)
+        _check_cifar10(fetched, splits)
+        return {
             f"{kind}_{split}": array
             for split, pair in splits.items()
             for kind, array in zip("xy", pair)
-        },
+        }
+
+    sha = fetched.expected_sha256 or "unverified"
+    arrays = derived_arrays(
+        fetched,
+        f"cifar-10-jpeg.{sha[:16]}.npz",
+        build,
+        spec,
+        data_home=data_home,
+        settings={"order_seed": CIFAR10_JPEG_ORDER_SEED},
     )
-    return splits
+    return {split: (arrays[f"x_{split}"], arrays[f"y_{split}"]) for split in examples}
 
 
 def _decode_cifar_jpeg(fetched: FetchedFile) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Decode train/<class>/*.jpg and test/<class>/*.jpg; a fixed seeded order per split."""
+    """Decode train/<class>/*.jpg and test/<class>/*.jpg; a fixed seeded order per split.
+
+    The images per class are counted before anything is decoded, and a member
+    larger than :data:`CIFAR10_JPEG_MAX_MEMBER_BYTES` is refused before it is
+    read: memory use is bounded by the expected number of images.
+    """
     from PIL import Image
 
     classes = {name: index for index, name in enumerate(CIFAR10_CLASS_NAMES)}
-    members: dict[str, list[tuple[int, str]]] = {"train": [], "test": []}
+    members: dict[str, list[tuple[int, str, zipfile.ZipInfo]]] = {"train": [], "test": []}
+    cap = CIFAR10_JPEG_MAX_MEMBER_BYTES
     try:
         with zipfile.ZipFile(fetched.path) as archive:
-            for name in archive.namelist():
-                match = _CIFAR_JPEG_MEMBER.fullmatch(name)
+            for info in archive.infolist():
+                match = _CIFAR_JPEG_MEMBER.fullmatch(info.filename)
                 if match is None:
                     continue
                 split, class_name, _ = match.groups()
                 if class_name not in classes:
-                    raise _not_the_dataset(fetched, f"{name} is in no CIFAR-10 class folder")
-                members[split].append((classes[class_name], name))
+                    raise _not_the_dataset(
+                        fetched, f"{info.filename} is in no CIFAR-10 class folder"
+                    )
+                members[split.lower()].append((classes[class_name], info.filename, info))
+            for split, entries in members.items():
+                counts = np.bincount([label for label, _, _ in entries], minlength=len(classes))
+                _check_class_counts(fetched, split, counts)
             rng = np.random.default_rng(CIFAR10_JPEG_ORDER_SEED)
             splits = {}
             for split, entries in members.items():
-                entries.sort()
+                entries.sort(key=lambda entry: entry[:2])
                 images = np.empty((len(entries), 32, 32, 3), dtype=np.uint8)
-                for index, (_, name) in enumerate(entries):
-                    with Image.open(io.BytesIO(archive.read(name))) as image:
+                for index, (_, name, info) in enumerate(entries):
+                    with archive.open(info) as handle:
+                        data = b"" if info.file_size > cap else handle.read(cap + 1)
+                    if info.file_size > cap or len(data) > cap:
+                        raise _not_the_dataset(
+                            fetched,
+                            f"{name} is {max(info.file_size, len(data)):,} bytes, more than the "
+                            f"{cap:,} a 32×32 JPEG image can need: it is not a CIFAR-10 image",
+                        )
+                    with Image.open(io.BytesIO(data)) as image:
                         if image.size != (32, 32):
                             raise _not_the_dataset(
                                 fetched, f"{name} is {image.size[0]}×{image.size[1]}, not 32×32"
                             )
                         images[index] = np.asarray(image.convert("RGB"))
-                labels = np.array([label for label, _ in entries], dtype=np.uint8)
+                labels = np.array([label for label, _, _ in entries], dtype=np.uint8)
                 order = rng.permutation(len(entries))
                 splits[split] = (images[order], labels[order])
     except (
@@ -1188,17 +1318,6 @@ def _decode_cifar_jpeg(fetched: FetchedFile) -> dict[str, tuple[np.ndarray, np.n
     ) as error:  # PIL.UnidentifiedImageError is an OSError
         raise discard_corrupt(fetched, error) from error
     return splits
-
-
-def _save_npz_atomically(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
-    """Write an .npz file whole or not at all: a temporary file, then os.replace."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- tagged text
