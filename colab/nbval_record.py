@@ -6,7 +6,7 @@ nbval runs every code cell of a notebook as a test item and, with
 of the session, writes each notebook, executed, to
 ``$NBVAL_RECORD_DIR/<name>.ipynb`` (default ``nbval-executed/``), with the
 seconds its cells took and the numbers of the cells that failed in its metadata
-(``nbval_record``). ``python -m course.verify_colab`` loads it
+(``nbval_record``). ``python -m bookbuild.verify_colab`` loads it
 (``-p nbval_record``, with this folder on ``PYTHONPATH``) so that the book is
 built from the same execution that verified the Colab notebooks.
 

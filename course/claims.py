@@ -17,7 +17,7 @@ accuracy)``, which
    chapter whose result regresses fails instead of printing a wrong sentence.
 
 Where a value falls outside its band depends on who runs the chapter. The
-book build, CI, ``course.execute`` and the GPU workflow are *strict*
+book build, CI, ``bookbuild.execute`` and the GPU workflow are *strict*
 (``COURSE_CLAIMS=strict``, which they set): the claim raises and the run
 stops. In a notebook kernel that a reader started (Colab, local Jupyter) the
 default is *learner mode*: the cell shows this run's value beside the
@@ -26,7 +26,7 @@ difference means, and the notebook goes on. ``COURSE_CLAIMS=learner`` or
 ``strict`` chooses either mode anywhere.
 
 A *measurement run* (``COURSE_CLAIMS_KEEP_GOING=1``, which
-``python -m course.execute --keep-going`` sets) records an out-of-band value
+``python -m bookbuild.execute --keep-going`` sets) records an out-of-band value
 and goes on instead of stopping, so that one long full-profile run measures
 every claim of a chapter whose full bands are not yet measured. The results
 page marks each recorded value against the band declared *now*: a band later
@@ -48,11 +48,8 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import math
 import os
-import platform
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -63,15 +60,11 @@ from typing import Any
 import numpy as np
 
 from course.profile import Profile, get_profile
+from course.records import append_record, chapter_of, published_values, run_environment
 
-RESULTS_DIR_ENV = "COURSE_RESULTS_DIR"
 KEEP_GOING_ENV = "COURSE_CLAIMS_KEEP_GOING"
 MODE_ENV = "COURSE_CLAIMS"
 DECLARATIONS_DIR = Path(__file__).resolve().parent / "chapter_claims"
-# The course's own full-profile values, shipped with the package so that a reader's
-# kernel (Colab) can show them: written from results/full.jsonl by
-# ``python -m course.claims --publish`` (course.execute does it after a full run).
-PUBLISHED_FILE = DECLARATIONS_DIR / "published-full.json"
 # myst-nb's glue format: a display output under this MIME prefix, named in its metadata.
 GLUE_PREFIX = "application/papermill.record/"
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -119,7 +112,7 @@ def claims_mode() -> str:
 
     ``COURSE_CLAIMS`` decides when set; otherwise a notebook kernel (Colab, Jupyter)
     is in learner mode and everything else (scripts, tests) is strict. The book
-    build, CI and ``course.execute`` set ``COURSE_CLAIMS=strict``.
+    build, CI and ``bookbuild.execute`` set ``COURSE_CLAIMS=strict``.
 
     Example:
         >>> claims_mode()  # outside a notebook kernel, with COURSE_CLAIMS unset
@@ -261,7 +254,7 @@ class Declaration:
     @property
     def chapter(self) -> str:
         """The ``chNN`` prefix of the name (``other`` if there is none)."""
-        return _chapter_of(self.name)
+        return chapter_of(self.name)
 
     def band(self, profile: str) -> Band:
         """The band for a profile name (``fast`` or ``full``)."""
@@ -365,7 +358,7 @@ def declaration(name: str) -> Declaration:
         0.9
     """
     if name not in _DECLARED:
-        chapter = _chapter_of(name)
+        chapter = chapter_of(name)
         path = DECLARATIONS_DIR / f"{chapter}.yaml"
         if chapter not in _LOADED_FILES and path.is_file():
             _LOADED_FILES.add(chapter)
@@ -373,7 +366,7 @@ def declaration(name: str) -> Declaration:
     if name not in _DECLARED:
         raise KeyError(
             f"Claim {name!r} is not declared. Add it to course/chapter_claims/"
-            f"{_chapter_of(name)}.yaml with its 'what', 'fast' and 'full' bands."
+            f"{chapter_of(name)}.yaml with its 'what', 'fast' and 'full' bands."
         )
     return _DECLARED[name]
 
@@ -421,7 +414,7 @@ def rests_on_standin(declared: Declaration, data: Any = None) -> bool:
     """
     if _is_standin(data):
         return True
-    from course.data.loaders import loaded_datasets
+    from course.data.dataset import loaded_datasets
 
     loaded = loaded_datasets()
     if declared.data is not None:  # the declaration names what it rests on ([] = nothing)
@@ -588,58 +581,13 @@ def _show(markdown: str) -> None:
     display(Markdown(markdown))
 
 
-def published_values() -> dict[str, dict[str, Any]]:
-    """The course's own full-profile values shipped with the package, by claim name.
-
-    Example:
-        >>> published_values()["ch01_dense_bigram_test_accuracy"]["text"]  # doctest: +SKIP
-        '0.893'
-    """
-    if not PUBLISHED_FILE.is_file():
-        return {}
-    return json.loads(PUBLISHED_FILE.read_text(encoding="utf-8"))
-
-
-def published_from_record() -> dict[str, dict[str, Any]]:
-    """The latest full-profile run's value of every declared claim (stand-ins never).
-
-    Example:
-        >>> isinstance(published_from_record(), dict)
-        True
-    """
-    declared = all_declarations()
-    return {
-        entry["name"]: {
-            "text": entry["text"],
-            "value": entry["value"],
-            "recorded_at": entry.get("recorded_at", "")[:10],
-        }
-        for entry in latest_run_records("full")
-        if entry["name"] in declared and not entry.get("standin")
-    }
-
-
-def publish_full_values() -> Path:
-    """Write :data:`PUBLISHED_FILE` from the full-profile record; return its path.
-
-    Example:
-        >>> publish_full_values()  # doctest: +SKIP
-        PosixPath('.../course/chapter_claims/published-full.json')
-    """
-    text = json.dumps(published_from_record(), indent=1, sort_keys=True, ensure_ascii=False)
-    partial = PUBLISHED_FILE.with_name(f".{PUBLISHED_FILE.name}.{os.getpid()}.part")
-    partial.write_text(text + "\n", encoding="utf-8")
-    partial.replace(PUBLISHED_FILE)
-    return PUBLISHED_FILE
-
-
 def glue_text(name: str, text: Any) -> None:
     """Glue ``text`` under ``name`` for the prose (``{glue:text}`name```).
 
     Use it for values that are configuration or cannot vary (subset sizes,
     parameter counts); results go through :func:`claim`. The glue is a display
     output in myst-nb's format, written by strict runs (the book build, CI,
-    ``course.execute``) whose outputs make the book's pages; a reader's kernel
+    ``bookbuild.execute``) whose outputs make the book's pages; a reader's kernel
     shows nothing, as the Colab edition's prose needs no glue.
 
     Example:
@@ -655,260 +603,6 @@ def glue_text(name: str, text: Any) -> None:
     display(
         {GLUE_PREFIX + kind: value for kind, value in bundle.items()}, raw=True, metadata=metadata
     )
-
-
-def results_dir() -> Path:
-    """Where results records live.
-
-    ``COURSE_RESULTS_DIR`` if set; else ``results/`` at the root of the course
-    checkout that contains the working directory (the folder holding
-    ``_toc.yml``); else ``results/`` inside the data home.
-
-    Example:
-        >>> isinstance(results_dir(), Path)
-        True
-    """
-    configured = os.environ.get(RESULTS_DIR_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_toc.yml").is_file() and (folder / "course").is_dir():
-            return folder / "results"
-    from course.data import data_home
-
-    return data_home() / "results"
-
-
-def record_path(profile: str) -> Path:
-    """The JSON Lines results record of a profile.
-
-    Example:
-        >>> record_path("fast").name
-        'fast.jsonl'
-    """
-    if profile not in ("fast", "full"):
-        raise ValueError(f"Unknown profile {profile!r}: use 'fast' or 'full'.")
-    return results_dir() / f"{profile}.jsonl"
-
-
-def append_record(entry: dict[str, Any], *, profile: str) -> Path:
-    """Append one entry (with a UTC timestamp) to a profile's results record.
-
-    Example:
-        >>> append_record({"name": "x", "value": 1.0}, profile="fast")  # doctest: +SKIP
-    """
-    path = record_path(profile)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {
-        "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        **entry,
-    }
-    line = json.dumps(entry, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
-    with path.open("a", encoding="utf-8") as record_file:
-        record_file.write(line)  # one write per line: concurrent runs never interleave halves
-    return path
-
-
-def read_records(profile: str, *, latest_only: bool = True) -> list[dict[str, Any]]:
-    """Entries of a profile's record, oldest first; by default the latest per name.
-
-    Lines that are not valid JSON (a run killed mid-write) are skipped.
-
-    Example:
-        >>> read_records("full")  # doctest: +SKIP
-        [{'name': 'ch01_dense_bigram_test_accuracy', 'value': 0.893, ...}]
-    """
-    path = record_path(profile)
-    if not path.is_file():
-        return []
-    entries: list[dict[str, Any]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entries.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    if not latest_only:
-        return entries
-    latest: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        latest[entry.get("name", "")] = entry
-    return sorted(latest.values(), key=lambda entry: entry.get("name", ""))
-
-
-def latest_run_records(profile: str) -> list[dict[str, Any]]:
-    """The claims of each chapter's most recent run (chapter = the ``chNN`` name prefix).
-
-    A claim a chapter no longer makes disappears with the next run of that chapter.
-
-    Example:
-        >>> latest_run_records("full")  # doctest: +SKIP
-        [{'name': 'ch01_dense_bigram_test_accuracy', ...}]
-    """
-    entries = read_records(profile, latest_only=False)
-    latest_run: dict[str, str] = {}
-    for entry in entries:
-        latest_run[_chapter_of(entry.get("name", ""))] = entry.get("run_id", "")
-    kept = {
-        entry["name"]: entry
-        for entry in entries
-        if entry.get("run_id", "") == latest_run[_chapter_of(entry.get("name", ""))]
-    }
-    return sorted(kept.values(), key=lambda entry: entry["name"])
-
-
-def _chapter_of(name: str) -> str:
-    match = re.match(r"^(ch\d+)_", name)
-    return match.group(1) if match else "other"
-
-
-def _shown_value(entry: dict[str, Any] | None) -> str:
-    """A recorded claim as the results page shows it (stand-ins never show a value).
-
-    The value is marked against the band declared now when the claim is still
-    declared, else against the band it was recorded with.
-    """
-    if entry is None:
-        return ""
-    if entry.get("standin"):
-        return "stand-in data: not a result"
-    shown = f"{entry['value']:{entry.get('fmt', '.3f')}}{entry.get('unit', '')}"
-    try:
-        within = declaration(entry["name"]).band(entry["profile"]).contains(entry["value"])
-    except (KeyError, ValueError):
-        within = entry.get("within_band", True)
-    return shown if within else shown + " (OUT OF BAND)"
-
-
-def results_table(profile: str) -> Any:
-    """The claims of each chapter's latest run in a profile, as a pandas DataFrame.
-
-    Example:
-        >>> results_table("fast").columns[:3].tolist()
-        ['claim', 'what', 'value']
-    """
-    import pandas as pd
-
-    rows = []
-    for entry in latest_run_records(profile):
-        low, high = entry.get("band") or [None, None]
-        fmt = entry.get("fmt", ".3f")
-        rows.append(
-            {
-                "claim": entry["name"],
-                "what": entry.get("description", ""),
-                "value": _shown_value(entry),
-                "band": Band(low, high).format(fmt) if (low, high) != (None, None) else "",
-                "reference": entry.get("reference", ""),
-                "run": _describe_run(entry),
-                "elapsed_s": entry.get("elapsed_s", 0.0),
-            }
-        )
-    columns = ["claim", "what", "value", "band", "reference", "run", "elapsed_s"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _describe_run(entry: dict[str, Any], run_time: str | None = None) -> str:
-    """When and on what a recorded claim was measured, e.g. ``2026-11-30, 2 CPU cores``."""
-    hardware = entry.get("hardware", {})
-    device = ", ".join(hardware.get("gpus", [])) or f"{hardware.get('cpus', '?')} CPU cores"
-    return f"{entry.get('recorded_at', '')[:10]}, {device}" + (f", {run_time}" if run_time else "")
-
-
-def _run_time(timing: dict[str, Any]) -> str:
-    """A timing record's line as the results page says it.
-
-    Example:
-        >>> _run_time({"seconds": 1234.5, "method": "course.execute --without jena"})
-        'partial run (without jena) 1234 s'
-    """
-    left_out = re.findall(r"--without (\S+)", timing.get("method", ""))
-    if left_out:
-        return f"partial run (without {', '.join(left_out)}) {timing['seconds']:.0f} s"
-    return f"chapter ran {timing['seconds']:.0f} s"
-
-
-def _full_cell(entry: dict[str, Any] | None, run_time: str | None) -> str:
-    if entry is None:
-        return "not yet measured"
-    return f"{_shown_value(entry)} (measured {_describe_run(entry, run_time)})"
-
-
-def results_markdown() -> str:
-    """The results page: headline results with their published references, then checked facts.
-
-    Every declared claim is listed, by chapter, with the value of the latest
-    fast-profile run and either the measured full-profile value (date,
-    hardware, the chapter's run time) or "not yet measured".
-
-    Example:
-        >>> results_markdown().startswith("## Headline results")
-        True
-    """
-    from course.timings import latest_timings
-
-    latest = {
-        profile: {entry["name"]: entry for entry in latest_run_records(profile)}
-        for profile in ("fast", "full")
-    }
-    full_run_times = {
-        "ch" + chapter[:2]: _run_time(timing) for chapter, timing in latest_timings("full").items()
-    }
-    declared = all_declarations()
-    lines: list[str] = []
-    for headline, title in ((True, "Headline results"), (False, "Checked facts")):
-        lines += [f"## {title}", ""]
-        chosen = [item for item in declared.values() if item.headline == headline]
-        if not chosen:
-            lines += ["None declared yet.", ""]
-        chapters = sorted({item.chapter for item in chosen})
-        for chapter in chapters:
-            lines += [f"### Chapter {chapter[2:].lstrip('0')}", ""]
-            lines += [
-                "| what | fast profile | full profile | full band | published reference |",
-                "| --- | --- | --- | --- | --- |",
-            ]
-            for item in (item for item in chosen if item.chapter == chapter):
-                fast = _shown_value(latest["fast"].get(item.name)) or "not run"
-                full = _full_cell(latest["full"].get(item.name), full_run_times.get(chapter))
-                what = f"{item.what}<br>`{item.name}`" if item.what else f"`{item.name}`"
-                band = item.full.format(item.fmt)
-                lines.append(f"| {what} | {fast} | {full} | {band} | {item.reference} |")
-            lines.append("")
-    return "\n".join(lines)
-
-
-def run_environment() -> dict[str, Any]:
-    """Versions and hardware of this run, for the results record.
-
-    TensorFlow is only asked about devices if a chapter already imported it.
-
-    Example:
-        >>> sorted(run_environment())
-        ['hardware', 'versions']
-    """
-    from importlib import metadata
-
-    versions: dict[str, str] = {"python": platform.python_version()}
-    for package in ("numpy", "keras", "tensorflow", "tensorflow-cpu", "scikit-learn", "gensim"):
-        try:
-            versions[package.replace("-cpu", "")] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            continue
-    gpus: list[str] = []
-    tensorflow = sys.modules.get("tensorflow")
-    if tensorflow is not None:
-        try:
-            gpus = [device.name for device in tensorflow.config.list_physical_devices("GPU")]
-        except Exception:  # pragma: no cover - device queries vary across builds
-            gpus = []
-    hardware = {
-        "machine": platform.machine(),
-        "system": platform.system(),
-        "cpus": os.cpu_count(),
-        "gpus": gpus,
-    }
-    return {"versions": versions, "hardware": hardware}
 
 
 def run_info_markdown(profile: Profile, datasets: Iterable[Any] = ()) -> str:
@@ -936,24 +630,3 @@ def show_run_info(profile: Profile, *datasets: Any) -> None:
         print(text)
         return
     display(Markdown(text))
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m course.claims --publish`` writes :data:`PUBLISHED_FILE`."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description="The course's claims and their records.")
-    parser.add_argument(
-        "--publish",
-        action="store_true",
-        help="write the latest full-profile values into the package (for readers' notebooks)",
-    )
-    arguments = parser.parse_args(argv)
-    if not arguments.publish:
-        parser.error("nothing to do: use --publish")
-    path = publish_full_values()
-    print(f"{path}: {len(published_values())} full-profile values")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,6 +1,6 @@
 """How long each chapter takes to execute: measured on every run, never asserted.
 
-Every execution of a chapter (the book build, or :mod:`course.execute`) appends
+Every execution of a chapter (the book build, or :mod:`bookbuild.execute`) appends
 one line to ``results/timings-<profile>.jsonl``: the chapter, the seconds it
 took, how it ran, when, and on what hardware. Tests never compare these with a
 limit (the machines are shared and noisy); the speed targets live here, and
@@ -33,7 +33,7 @@ def timings_path(profile: str) -> Path:
         >>> timings_path("fast").name
         'timings-fast.jsonl'
     """
-    from course.claims import results_dir
+    from course.records import results_dir
 
     if profile not in SPEED_TARGET_S:
         raise ValueError(f"Unknown profile {profile!r}: use 'fast' or 'full'.")
@@ -48,7 +48,7 @@ def record_timing(chapter: str, seconds: float, *, profile: str, method: str) ->
         ...     "01_text_vectorization", 31.2, profile="fast", method="book"
         ... )  # doctest: +SKIP
     """
-    from course.claims import run_environment
+    from course.records import run_environment
 
     if seconds < 0:
         raise ValueError(f"An execution time cannot be negative, got {seconds}.")

@@ -32,7 +32,7 @@ def close_figures():
 def colab_verified() -> dict:
     """nbval over every chapter's Colab notebook in a Colab-like runtime, once per session.
 
-    ``python -m course.verify_colab`` executes the notebooks (fast profile unless
+    ``python -m bookbuild.verify_colab`` executes the notebooks (fast profile unless
     ``COURSE_PROFILE`` says otherwise) and stores each executed chapter in the book's
     execution cache, so the book build that follows does not execute it again.
     Returns its report; its output is in ``_build/colab-verify.log``.
@@ -43,7 +43,7 @@ def colab_verified() -> dict:
 
     from book_tools import ROOT, chapter_environment
 
-    from course.verify_colab import RUNTIME_DIR
+    from bookbuild.verify_colab import RUNTIME_DIR
 
     environment = chapter_environment()
     report_file = RUNTIME_DIR / "report.json"
@@ -51,11 +51,11 @@ def colab_verified() -> dict:
     log = ROOT / "_build" / "colab-verify.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as output:
-        command = [sys.executable, "-m", "course.verify_colab", "--profile"]
+        command = [sys.executable, "-m", "bookbuild.verify_colab", "--profile"]
         command.append(environment["COURSE_PROFILE"])
         subprocess.run(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
     if not report_file.is_file():
-        pytest.fail(f"course.verify_colab wrote no report:\n{log.read_text()[-6000:]}")
+        pytest.fail(f"bookbuild.verify_colab wrote no report:\n{log.read_text()[-6000:]}")
     report = json.loads(report_file.read_text())
     report["log"] = log.read_text()
     return report

@@ -1,7 +1,7 @@
 """The book builds with warnings as errors, with the README's own command.
 
 Every chapter is executed once in CI, by nbval, as its Colab notebook
-(``course.verify_colab``, the ``colab_verified`` fixture), which stores each
+(``bookbuild.verify_colab``, the ``colab_verified`` fixture), which stores each
 executed chapter in the book's cache; the build (myst-nb, cache mode, with
 ``nb_execution_raise_on_error``) shows those outputs and executes only a chapter
 the cache lacks: a failing cell or a claim outside its band fails it. The tests
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from book_tools import ROOT, chapter_environment, readme_command
 
-from course.colab import book_config, chapter_sources, revision, setup_cell_source
+from bookbuild.colab import book_config, chapter_sources, revision, setup_cell_source
 
 HTML = ROOT / "_build" / "html"
 
@@ -100,7 +100,8 @@ def test_colab_button_opens_a_generated_notebook(built_book, source):
 
 @pytest.mark.parametrize("source", chapter_sources(), ids=lambda source: source.stem)
 def test_every_declared_claim_of_a_chapter_was_checked(built_book, source):
-    from course.claims import all_declarations, read_records
+    from course.claims import all_declarations
+    from course.records import read_records
 
     chapter = "ch" + source.stem[:2]
     declared = {name for name, item in all_declarations().items() if item.chapter == chapter}
@@ -121,8 +122,8 @@ def test_the_build_timed_each_chapter_it_executed(built_book):
 
 def test_the_book_shows_the_execution_that_verified_the_colab_notebooks(built_book):
     """Each chapter ran once, in nbval: the build found it in the cache."""
+    from bookbuild.verify_colab import TIMING_METHOD
     from course.timings import latest_timings
-    from course.verify_colab import TIMING_METHOD
 
     timed = latest_timings("fast")
     assert {entry["method"] for entry in timed.values()} == {TIMING_METHOD}

@@ -3,19 +3,22 @@ from types import SimpleNamespace
 
 import pytest
 
-from course import claims
-from course.claims import Band, ClaimOutOfBandError, read_records, results_table
+from course import claims, records, results_page
+from course.claims import Band, ClaimOutOfBandError
+from course.data import dataset as dataset_module
 from course.data import loaders
 from course.profile import get_profile
+from course.records import read_records
+from course.results_page import results_table
 
 
 @pytest.fixture(autouse=True)
 def results_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv(claims.RESULTS_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(records.RESULTS_DIR_ENV, str(tmp_path))
     monkeypatch.setattr(claims, "DECLARATIONS_DIR", tmp_path / "declarations")
     monkeypatch.setattr(claims, "_DECLARED", {})
     monkeypatch.setattr(claims, "_LOADED_FILES", set())
-    monkeypatch.setattr(loaders, "_LOADED", [])  # no dataset loaded by other tests counts here
+    monkeypatch.setattr(dataset_module, "_LOADED", [])  # datasets other tests loaded
     return tmp_path
 
 
@@ -226,7 +229,7 @@ def test_every_chapter_declaration_file_of_the_course_loads(monkeypatch):
 
 def test_records_are_strict_json(results_in_tmp):
     with pytest.raises(ValueError):
-        claims.append_record({"name": "x", "value": float("nan")}, profile="fast")
+        records.append_record({"name": "x", "value": float("nan")}, profile="fast")
 
 
 def test_records_keep_the_latest_and_survive_a_torn_line(results_in_tmp):
@@ -246,7 +249,7 @@ def test_records_keep_the_latest_and_survive_a_torn_line(results_in_tmp):
     table = results_table("fast")
     assert table.loc[0, "value"] == "0.830"
     assert table.loc[0, "band"] == "≥ 0.800"
-    markdown = claims.results_markdown()
+    markdown = results_page.results_markdown()
     assert "### Chapter 99" in markdown and "| 0.830 | not yet measured | ≥ 0.900 |" in markdown
 
 
@@ -277,24 +280,24 @@ def test_glue_text_shows_nothing_in_a_readers_kernel(monkeypatch):
 
 
 def test_results_dir_finds_the_checkout(monkeypatch, tmp_path):
-    monkeypatch.delenv(claims.RESULTS_DIR_ENV)
+    monkeypatch.delenv(records.RESULTS_DIR_ENV)
     (tmp_path / "_toc.yml").write_text("root: x\n")
     (tmp_path / "course").mkdir()
     (tmp_path / "book").mkdir()
     monkeypatch.chdir(tmp_path / "book")
-    assert claims.results_dir() == tmp_path.resolve() / "results"
+    assert records.results_dir() == tmp_path.resolve() / "results"
 
 
 def test_results_dir_falls_back_to_the_data_home(monkeypatch, tmp_path):
-    monkeypatch.delenv(claims.RESULTS_DIR_ENV)
+    monkeypatch.delenv(records.RESULTS_DIR_ENV)
     monkeypatch.setenv("COURSE_DATA_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
-    assert claims.results_dir() == tmp_path / "home" / "results"
+    assert records.results_dir() == tmp_path / "home" / "results"
 
 
 def test_out_of_band_and_unmeasured_claims_are_shown_as_such():
     claims.declare("ch99_unmeasured", fast=(0, None), full=(0, None), headline=True)
-    assert "| not run | not yet measured |" in claims.results_markdown()
+    assert "| not run | not yet measured |" in results_page.results_markdown()
     with pytest.raises(ClaimOutOfBandError):
         _claim(
             "ch99_bad",
@@ -326,7 +329,7 @@ def test_a_measurement_run_records_out_of_band_values_and_goes_on(monkeypatch):
 
 def test_unknown_record_profile():
     with pytest.raises(ValueError, match="Unknown profile"):
-        claims.record_path("medium")
+        records.record_path("medium")
 
 
 def test_run_info_lists_data_notices():
@@ -390,7 +393,7 @@ def test_results_page_leads_with_headlines_and_says_when_full_was_measured():
     _claim(
         "ch99_fact", 3.0, fast=(0, None), full=(0, None), glue=False, profile=get_profile("fast")
     )
-    markdown = claims.results_markdown()
+    markdown = results_page.results_markdown()
     head, facts = markdown.split("## Checked facts")
     assert "the headline" in head and "0.90 (a book)" in head and "ch99_fact" in facts
     assert "0.910 (measured " in head and "CPU cores" in head

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from course import colab, sphinx_extension
+from bookbuild import colab, sphinx_extension
 
 
 def test_every_chapter_starts_with_the_setup_cell_for_the_configured_repository():
@@ -166,7 +166,7 @@ def test_prose_shows_the_courses_full_profile_value_or_a_named_placeholder():
 
 
 def test_the_prose_cites_the_packaged_full_profile_values():
-    from course.claims import published_values
+    from course.records import published_values
 
     notebook = colab.to_notebook(colab.chapter_sources()[0])
     markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
@@ -180,7 +180,7 @@ def test_no_cell_needs_a_value_that_only_a_later_cell_makes(tmp_path, student):
     a name that only a cell further down defines."""
     import nbformat
 
-    from course.execute import names_bound_and_read
+    from bookbuild.execute import names_bound_and_read
 
     for path in colab.build_notebooks(tmp_path, student=student):
         notebook = nbformat.read(path, as_version=4)

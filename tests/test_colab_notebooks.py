@@ -1,7 +1,7 @@
 """What learners run is what CI verifies: every chapter's Colab notebook, through nbval.
 
 The session fixture ``colab_verified`` (tests/conftest.py) runs
-``python -m course.verify_colab``: the teacher edition of every chapter, exactly
+``python -m bookbuild.verify_colab``: the teacher edition of every chapter, exactly
 as generated, executed by ``pytest --nbval-lax`` in a Colab-like runtime (Colab's
 Python and Colab's versions of the packages the course touches), each notebook's
 own set-up cell installing ``course`` from this checkout, claims strict. These
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.colab import chapter_sources
-from course.verify_colab import RUNTIME_PACKAGES, constrained_versions
+from bookbuild.colab import chapter_sources
+from bookbuild.verify_colab import RUNTIME_PACKAGES, constrained_versions
 
 
 @pytest.mark.parametrize("source", chapter_sources(), ids=lambda source: source.stem)

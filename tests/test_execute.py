@@ -1,11 +1,12 @@
-"""course.execute: a chapter runs once, is recorded, timed, and lands in the book's cache."""
+"""bookbuild.execute: a chapter runs once, is recorded, timed, and lands in the book's cache."""
 
 import json
 import shutil
 
 import pytest
 
-from course import claims, colab, execute
+from bookbuild import colab, execute
+from course import claims, records
 
 TINY = """---
 jupytext:
@@ -27,7 +28,7 @@ def tiny_book(tmp_path, monkeypatch):
     shutil.copy(colab.ROOT / "_config.yml", tmp_path / "_config.yml")
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "01_tiny.md").write_text(TINY)
-    monkeypatch.setenv(claims.RESULTS_DIR_ENV, str(tmp_path / "results"))
+    monkeypatch.setenv(records.RESULTS_DIR_ENV, str(tmp_path / "results"))
     monkeypatch.setenv("COURSE_PROFILE", "fast")
     return tmp_path
 
@@ -49,7 +50,7 @@ def test_a_chapter_executes_once_is_timed_and_cached_for_the_book(tiny_book):
     outputs = [output for cell in executed["cells"] for output in cell.get("outputs", [])]
     assert any("profile full" in "".join(output.get("text", "")) for output in outputs)
     timing = json.loads((tiny_book / "results" / "timings-full.jsonl").read_text())
-    assert timing["chapter"] == "01_tiny" and timing["method"] == "course.execute"
+    assert timing["chapter"] == "01_tiny" and timing["method"] == "bookbuild.execute"
     # the book build (myst-nb, cache mode) reads the chapter the same way and finds it
     cache = get_cache(str(tiny_book / "_build" / ".jupyter_cache"))
     record = cache.match_cache_notebook(execute.read_chapter(source, tiny_book))
@@ -99,7 +100,7 @@ def test_a_partial_run_leaves_out_the_tagged_cells_and_never_reaches_the_book(ti
     assert "airline part ran" in text and "used jena rows" not in text
     assert not (tiny_book / "_build" / "executed" / "01_tiny.ipynb").exists()
     timing = json.loads((tiny_book / "results" / "timings-full.jsonl").read_text())
-    assert timing["method"] == "course.execute --without jena"
+    assert timing["method"] == "bookbuild.execute --without jena"
     cache = get_cache(str(tiny_book / "_build" / ".jupyter_cache"))
     assert cache.list_cache_records() == []
 
@@ -163,5 +164,5 @@ print("the chapter went on")
     executed = (tiny_book / "_build" / "executed" / "01_tiny.ipynb").read_text()
     assert "OUT OF BAND" in executed and "the chapter went on" in executed
     timing = json.loads((tiny_book / "results" / "timings-full.jsonl").read_text())
-    assert timing["method"] == "course.execute --keep-going"
+    assert timing["method"] == "bookbuild.execute --keep-going"
     assert not claims.keep_going()  # the setting was for the kernel only

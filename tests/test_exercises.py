@@ -10,8 +10,8 @@ import pytest
 import tensorflow as tf
 from book_tools import solution_cells
 
+from bookbuild.colab import chapter_sources
 from course import exercises
-from course.colab import chapter_sources
 from course.exercises import CHECKERS, check, checker, correct, expect_array, wrong
 from course.exercises.text_vectorization import (
     EXERCISE_1_SAMPLES,

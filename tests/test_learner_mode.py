@@ -1,6 +1,6 @@
 """Learner mode: in a reader's own kernel a claim outside its band is shown, never a stop.
 
-The book build, CI (nbval), ``course.execute`` and the GPU workflow are strict.
+The book build, CI (nbval), ``bookbuild.execute`` and the GPU workflow are strict.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from book_tools import ROOT
 
-from course import claims
+from course import claims, records, results_page
 
 CLAIM = "ch01_dense_bigram_test_accuracy"
 LEARNER_CELLS = [
@@ -53,7 +53,7 @@ def test_a_learners_out_of_band_value_is_shown_and_the_notebook_goes_on(tmp_path
     assert "the notebook went on" in text
     band = claims.declaration(CLAIM).fast.format(".3f")
     assert "this run 0.200" in text and f"outside the course's fast band {band}" in text
-    published = claims.published_values()[CLAIM]["text"]
+    published = records.published_values()[CLAIM]["text"]
     assert f"the course's full run: {published}" in text
     assert "If you changed a cell above" in text
 
@@ -68,14 +68,14 @@ def test_the_same_value_stops_a_strict_run(tmp_path, monkeypatch):
 def test_the_book_build_and_course_execute_are_strict(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from course import sphinx_extension
+    from bookbuild import sphinx_extension
 
     monkeypatch.delenv(claims.MODE_ENV, raising=False)
     app = SimpleNamespace(outdir=str(tmp_path / "html"))
     config = SimpleNamespace(nb_execution_cache_path=str(tmp_path / "cache"))
     sphinx_extension._on_config_inited(app, config)
     assert claims.claims_mode() == "strict"
-    execute_source = (ROOT / "course" / "execute.py").read_text()
+    execute_source = (ROOT / "bookbuild" / "execute.py").read_text()
     assert 'os.environ[MODE_ENV] = "strict"' in execute_source
 
 
@@ -104,8 +104,9 @@ def test_learner_mode_outside_a_notebook_prints_the_note(monkeypatch, capsys):
 
 
 def test_the_packaged_full_values_match_the_record(monkeypatch):
-    """`python -m course.claims --publish` after every full run (course.execute does it)."""
-    monkeypatch.setenv(claims.RESULTS_DIR_ENV, str(ROOT / "results"))
-    assert claims.published_values() == claims.published_from_record(), (
-        "course/chapter_claims/published-full.json is stale: run python -m course.claims --publish"
+    """`python -m course.results_page --publish` after a full run (bookbuild.execute does it)."""
+    monkeypatch.setenv(records.RESULTS_DIR_ENV, str(ROOT / "results"))
+    assert records.published_values() == results_page.published_from_record(), (
+        "course/chapter_claims/published-full.json is stale: "
+        "run python -m course.results_page --publish"
     )

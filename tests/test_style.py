@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from book_tools import ROOT
 
-from course.colab import chapter_sources
+from bookbuild.colab import chapter_sources
 
 HIDDEN = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 MEDIAN_LINES, MAX_LINES, MAX_LINE_LENGTH = 8, 25, 99

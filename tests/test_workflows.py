@@ -235,7 +235,7 @@ def test_gpu_workflow_offers_colabs_own_runtime_image():
     assert job["if"] == "${{ inputs.colab_container }}"
     assert workflow["on"]["workflow_dispatch"]["inputs"]["colab_container"]["type"] == "boolean"
     scripts = "\n".join(step.get("run", "") for step in job["steps"])
-    assert "python -m course.verify_colab --profile full --no-book-cache" in scripts
+    assert "python -m bookbuild.verify_colab --profile full --no-book-cache" in scripts
 
 
 def test_gpu_workflow_is_started_by_hand_with_chapters_or_weekly():
@@ -280,7 +280,7 @@ def test_gpu_workflow_runs_the_full_profile_then_builds_the_book_in_it():
     assert job["env"]["COURSE_PROFILE"] == "full"
     scripts = run_scripts(workflow)
     execute = scripts.index(
-        'python -m course.verify_colab --profile full --tensorflow "tensorflow[and-cuda]" '
+        'python -m bookbuild.verify_colab --profile full --tensorflow "tensorflow[and-cuda]" '
         '"${chapters[@]}"'
     )
     build = scripts.index("COURSE_PROFILE=full jupyter-book build . --warningiserror --keep-going")

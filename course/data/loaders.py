@@ -51,12 +51,21 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, NamedTuple, TypeVar
+from typing import IO, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from course.data import standins
 from course.data.conll import ConllFormatError, TaggedSentences, parse_conll2003, parse_conllu
+from course.data.dataset import (
+    CIFAR10_CLASS_NAMES,
+    JENA_COLUMNS,
+    Dataset,
+    SplitCounts,
+    StandInDataWarning,
+    record_loaded,
+)
 from course.data.derived import derived_arrays
 from course.data.fetch import (
     MARKER_FILENAME,
@@ -95,35 +104,6 @@ from course.profile import DEFAULT_SEED, get_profile
 
 PathLike = str | os.PathLike[str]
 T = TypeVar("T")
-SOURCES = ("cache", "mirror", "download", "stand-in")
-JENA_COLUMNS = (
-    "p (mbar)",
-    "T (degC)",
-    "Tpot (K)",
-    "Tdew (degC)",
-    "rh (%)",
-    "VPmax (mbar)",
-    "VPact (mbar)",
-    "VPdef (mbar)",
-    "sh (g/kg)",
-    "H2OC (mmol/mol)",
-    "rho (g/m**3)",
-    "wv (m/s)",
-    "max. wv (m/s)",
-    "wd (deg)",
-)
-CIFAR10_CLASS_NAMES = (
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-)
 GLOVE_DIMENSIONS = (50, 100, 200, 300)
 UPOS_TAG_NAMES = (
     "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
@@ -184,113 +164,6 @@ CONLL2003_COUNTS = {  # sentences, tokens: the official counts
 }
 
 
-class StandInDataWarning(UserWarning):
-    """Generated stand-in data replaces a dataset that could not be had."""
-
-
-class Dataset(Mapping[str, Any]):
-    """A loaded dataset: named splits plus where the data came from.
-
-    Splits are read like a dict (``dataset["train"]``); extra keyword arguments
-    become attributes (``text``, ``class_names``, ``words``...).
-
-    Example:
-        >>> toy = Dataset("toy", {"train": [1, 2, 3]}, source="cache", notice="A toy.")
-        >>> toy["train"], toy.is_standin, list(toy)
-        ([1, 2, 3], False, ['train'])
-    """
-
-    def __init__(
-        self,
-        name: str,
-        splits: Mapping[str, Any],
-        *,
-        source: str,
-        notice: str,
-        title: str = "",
-        path: Path | None = None,
-        **attributes: Any,
-    ) -> None:
-        if source not in SOURCES:
-            raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {source!r}.")
-        self.name = name
-        self.title = title or name
-        self.splits = dict(splits)
-        self.source = source
-        self.notice = notice
-        self.path = path
-        for attribute, value in attributes.items():
-            setattr(self, attribute, value)
-
-    @property
-    def is_standin(self) -> bool:
-        """True when the data is generated stand-in data, not the real dataset."""
-        return self.source == "stand-in"
-
-    def __getitem__(self, split: str) -> Any:
-        try:
-            return self.splits[split]
-        except KeyError:
-            raise KeyError(
-                f"{self.name} has no split {split!r}; its splits are {', '.join(self.splits)}."
-            ) from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.splits)
-
-    def __len__(self) -> int:
-        return len(self.splits)
-
-    def __repr__(self) -> str:
-        return f"Dataset({self.name!r}, splits={list(self.splits)}, source={self.source!r})"
-
-    def describe(self) -> str:
-        """Markdown for a book page: title, source, split sizes and the notice.
-
-        Example:
-            >>> toy = Dataset("toy", {"train": "abc"}, source="mirror", notice="A toy.")
-            >>> print(toy.describe())
-            **toy** (from the mirror)
-            <BLANKLINE>
-            | split | size |
-            | --- | --- |
-            | train | 3 characters |
-            <BLANKLINE>
-            A toy.
-        """
-        rows = "\n".join(
-            f"| {split} | {_describe_split(value)} |" for split, value in self.splits.items()
-        )
-        table = f"| split | size |\n| --- | --- |\n{rows}"
-        if self.is_standin:
-            return f"> **{self.notice}**\n\n**{self.title}** (generated stand-in)\n\n{table}"
-        return f"**{self.title}** (from the {self.source})\n\n{table}\n\n{self.notice}"
-
-    def _repr_markdown_(self) -> str:
-        return self.describe()
-
-
-class SplitCounts(NamedTuple):
-    """How many sentences and tokens a split of a tagged corpus has."""
-
-    sentences: int
-    tokens: int
-
-
-def _describe_split(value: Any) -> str:
-    if isinstance(value, TaggedSentences):
-        return f"{value.sentence_count:,} sentences, {value.token_count:,} tokens"
-    if isinstance(value, tuple) and value and hasattr(value[0], "shape"):
-        return f"{len(value[0]):,} examples of shape {tuple(value[0].shape[1:])}"
-    if isinstance(value, pd.DataFrame):
-        return f"{len(value):,} rows × {len(value.columns)} columns"
-    if isinstance(value, str):
-        return f"{len(value):,} characters"
-    if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape}"
-    return f"{len(value):,} items"
-
-
 def real_notice(
     fetched: FetchedFile, *, title: str | None = None, others: tuple[FetchedFile, ...] = ()
 ) -> str:
@@ -323,41 +196,11 @@ def real_notice(
     return " ".join(parts)
 
 
-# Every dataset a ``load_*`` function returned in this process, in order. Claims
-# consult it: a number from a run that loaded stand-in data is marked as such.
-_LOADED: list[Dataset] = []
-
-
-def record_loaded(dataset: Dataset) -> Dataset:
-    """Remember that this process loaded ``dataset``; return it unchanged.
-
-    Every ``load_*`` function passes its result through here, so
-    :func:`loaded_datasets` knows what a chapter's numbers rest on.
-
-    Example:
-        >>> toy = record_loaded(Dataset("toy", {}, source="cache", notice=""))
-        >>> loaded_datasets()[-1] is toy
-        True
-    """
-    _LOADED.append(dataset)
-    return dataset
-
-
-def loaded_datasets() -> list[Dataset]:
-    """The datasets this process loaded, oldest first (see :func:`record_loaded`).
-
-    Example:
-        >>> isinstance(loaded_datasets(), list)
-        True
-    """
-    return list(_LOADED)
-
-
 def _standin_or_refuse(
     remote: RemoteFile,
     error: DownloadError,
     allow_standin: bool | None,
-    standin: str | None,
+    standin: Callable[..., Dataset] | None,
     **options: Any,
 ) -> Dataset:
     """Generated stand-in data for ``remote``, or DataUnavailableError."""
@@ -373,10 +216,8 @@ def _standin_or_refuse(
             "profile refuses stand-ins (the fast profile, COURSE_PROFILE=fast, allows them). "
             f"{error}"
         ) from error
-    from course.data import standins  # standins imports Dataset from this module
-
     reason = str(error).splitlines()[0]
-    dataset = getattr(standins, standin)(reason=reason, **options)
+    dataset = standin(reason=reason, **options)
     banner = (
         f"*** STAND-IN DATA: {remote.title} could not be had; using generated stand-in data "
         "instead. Numbers from it are not results. ***"
@@ -674,7 +515,9 @@ def load_jena_climate(
     try:
         fetched = _fetch(JENA_CLIMATE, data_home)
     except DownloadError as error:
-        return _standin_or_refuse(JENA_CLIMATE, error, allow_standin, "jena_climate_standin")
+        return _standin_or_refuse(
+            JENA_CLIMATE, error, allow_standin, standins.jena_climate_standin
+        )
     data = _from_extraction(
         fetched,
         data_home,
@@ -859,7 +702,7 @@ def load_text8(
         fetched = _fetch(TEXT8, data_home)
     except DownloadError as error:
         return _standin_or_refuse(
-            TEXT8, error, allow_standin, "text8_standin", max_words=max_words
+            TEXT8, error, allow_standin, standins.text8_standin, max_words=max_words
         )
     text = _from_extraction(
         fetched, data_home, lambda folder: _extracted_text(fetched, folder, "text8")
@@ -889,7 +732,7 @@ def load_spa_eng(
     try:
         fetched = _fetch(SPA_ENG, data_home)
     except DownloadError as error:
-        return _standin_or_refuse(SPA_ENG, error, allow_standin, "spa_eng_standin")
+        return _standin_or_refuse(SPA_ENG, error, allow_standin, standins.spa_eng_standin)
     lines = _from_extraction(
         fetched, data_home, lambda folder: _extracted_text(fetched, folder, "spa-eng/spa.txt")
     ).splitlines()
@@ -1075,7 +918,7 @@ def load_mnist(*, allow_standin: bool | None = None, data_home: PathLike | None 
     try:
         fetched = _fetch(MNIST, data_home)
     except DownloadError as error:
-        return _standin_or_refuse(MNIST, error, allow_standin, "mnist_standin")
+        return _standin_or_refuse(MNIST, error, allow_standin, standins.mnist_standin)
     try:
         with np.load(fetched.path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
@@ -1147,7 +990,7 @@ def load_cifar10(
     try:
         fetched = _fetch(CIFAR10, data_home)
     except DownloadError as error:
-        return _standin_or_refuse(CIFAR10, error, allow_standin, "cifar10_standin")
+        return _standin_or_refuse(CIFAR10, error, allow_standin, standins.cifar10_standin)
     if fetched.variant is not None:
         splits = _cifar10_from_jpeg(fetched, data_home)
     else:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course.data.loaders import CIFAR10_CLASS_NAMES, JENA_COLUMNS, Dataset
+from course.data.dataset import CIFAR10_CLASS_NAMES, JENA_COLUMNS, Dataset
 from course.data.registry import CIFAR10, JENA_CLIMATE, MNIST, SPA_ENG, TEXT8, RemoteFile
 from course.profile import DEFAULT_SEED
 

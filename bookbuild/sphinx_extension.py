@@ -9,7 +9,7 @@ Four small hooks around a Jupyter Book build:
    cache keys on a chapter's code alone, so without this a changed helper (or a
    fast-profile run) would leave stale outputs and numbers on the page.
 2. The theme's Colab button links the ``.md`` source, which Colab cannot open;
-   it is pointed at the ``.ipynb`` that :mod:`course.colab` generates.
+   it is pointed at the ``.ipynb`` that :mod:`bookbuild.colab` generates.
 3. After an HTML build, the Colab notebooks (both editions) are written to
    ``_build/colab`` and ``_build/student``.
 4. After the build, each chapter executed by it has its execution time
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PACKAGE_FOLDER = Path(__file__).resolve().parent
+PACKAGE_FOLDER = Path(__file__).resolve().parent.parent / "course"
 FINGERPRINT_FILE = "course-package.sha256"
 
 
@@ -116,7 +116,7 @@ def point_colab_button_at_notebook(
 
 
 def _after_build(app: Any, exception: Exception | None) -> None:
-    from course.colab import build_notebooks
+    from bookbuild.colab import build_notebooks
 
     if exception is None:
         record_execution_times(app)

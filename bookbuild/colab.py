@@ -7,7 +7,7 @@ show as raw text (:func:`to_notebook`):
 
 * prose stays Markdown, readable before anything runs: a number it cites
   (``{glue:text}`name```) becomes the course's own full-profile value marked
-  ``†`` where one is recorded (:func:`course.claims.published_values`), else a
+  ``†`` where one is recorded (:func:`course.records.published_values`), else a
   named placeholder ``‹train size›`` for the number the run prints; a note at
   the top says so, and each ``claim`` shows this run's value beside the
   course's in the reader's notebook (learner mode);
@@ -24,7 +24,7 @@ show as raw text (:func:`to_notebook`):
 
 Publishing ``_build/colab`` to the repository's ``colab`` branch makes each
 launch link open a real notebook; the book's Sphinx extension
-(:mod:`course.sphinx_extension`) points the theme's Colab button there.
+(:mod:`bookbuild.sphinx_extension`) points the theme's Colab button there.
 
 Each chapter's first code cell installs the ``course`` package when it is
 missing (on Colab) and is hidden in the HTML; :func:`setup_cell_source` is the
@@ -35,8 +35,8 @@ from (:func:`revision`), as d2l pins its release, so a notebook installs the
 
 Command line::
 
-    python -m course.colab                # Colab notebooks into _build/colab
-    python -m course.colab --student      # student edition into _build/student
+    python -m bookbuild.colab                # Colab notebooks into _build/colab
+    python -m bookbuild.colab --student      # student edition into _build/student
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def convert_roles(markdown: str, links: _Links) -> str:
             text, _ = _role_text(content)
             return {"emphasis": f"*{text}*", "strong": f"**{text}**"}.get(name, text)
         raise ValueError(
-            f"The MyST role {{{name}}} has no Colab rendering; add one to course.colab."
+            f"The MyST role {{{name}}} has no Colab rendering; add one to bookbuild.colab."
         )
 
     return _ROLE.sub(replace, markdown)
@@ -314,7 +314,7 @@ def _render_directive(directive: dict[str, Any], links: _Links) -> str:
         return f"<details>\n<summary>{argument}</summary>\n\n{body}\n\n</details>"
     raise ValueError(
         f"The MyST directive {{{name}}} has no Colab rendering; write plain Markdown instead, "
-        "or add a rendering to course.colab."
+        "or add a rendering to bookbuild.colab."
     )
 
 
@@ -420,7 +420,7 @@ def to_notebook(
 
     ``ref`` is what the set-up cell installs (default: :func:`revision`);
     ``published`` the course's full-profile values that the prose shows (default:
-    the package's :func:`course.claims.published_values`).
+    the package's :func:`course.records.published_values`).
 
     Example:
         >>> notebook = to_notebook(chapter_sources()[0])
@@ -430,7 +430,7 @@ def to_notebook(
     import jupytext
     import nbformat
 
-    from course.claims import published_values
+    from course.records import published_values
 
     links = _Links.for_book(root)
     ref = ref or revision(root)
@@ -547,7 +547,7 @@ def build_notebooks(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m course.colab [--student] [--output DIR]``."""
+    """Command line: ``python -m bookbuild.colab [--student] [--output DIR]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--student", action="store_true", help="remove the solutions")
     parser.add_argument("--output", type=Path, default=None, help="folder to write into")

@@ -2,9 +2,9 @@
 
 ::
 
-    COURSE_PROFILE=full python -m course.execute 04_recurrent_networks
-    python -m course.execute --profile full            # every chapter
-    python -m course.execute --profile fast 01 02      # chapter numbers work too
+    COURSE_PROFILE=full python -m bookbuild.execute 04_recurrent_networks
+    python -m bookbuild.execute --profile full            # every chapter
+    python -m bookbuild.execute --profile fast 01 02      # chapter numbers work too
 
 Each chapter is read exactly as the book reads it (myst-nb's reader), executed
 once with a Jupyter kernel in ``book/``, and
@@ -22,7 +22,7 @@ no offline copy) or cannot train in a session (CIFAR-10's full profile on two
 CPU cores) can be left out of a *partial* run: its code cells carry the tag
 ``needs-<dataset>`` and ``--without <dataset>`` drops them before execution::
 
-    python -m course.execute --profile full --without jena 05
+    python -m bookbuild.execute --profile full --without jena 05
 
 The claims of the parts that run are recorded as usual; the ones left out stay
 "not yet measured". A partial run is timed with its method saying what it left
@@ -50,8 +50,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from bookbuild.colab import ROOT, chapter_sources
 from course.claims import KEEP_GOING_ENV, MODE_ENV
-from course.colab import ROOT, chapter_sources
 from course.profile import PROFILE_ENV, PROFILES
 
 EXECUTED_DIR = ROOT / "_build" / "executed"
@@ -94,7 +94,7 @@ def read_chapter(source: Path, root: Path = ROOT) -> Any:
     from myst_nb.core.read import read_myst_markdown_notebook
     from myst_parser.config.main import MdParserConfig
 
-    from course.colab import book_config
+    from bookbuild.colab import book_config
 
     extensions = book_config(root).get("parse", {}).get("myst_enable_extensions", [])
     config = MdParserConfig(enable_extensions=set(extensions))
@@ -251,13 +251,13 @@ def execute_chapter(
     partial.replace(target)
     if failure is not None:
         raise ChapterFailedError(f"{source.name} failed in the {profile} profile:\n{failure}")
-    method = "course.execute" + "".join(f" --without {name}" for name in without)
+    method = "bookbuild.execute" + "".join(f" --without {name}" for name in without)
     method += " --keep-going" if keep_going else ""
     record_timing(source.stem, seconds, profile=profile, method=method)
     if book_cache:
         _store_in_book_cache(notebook, source, seconds, profile, root)
     if profile == "full" and root == ROOT:
-        from course.claims import publish_full_values
+        from course.results_page import publish_full_values
 
         publish_full_values()  # readers' notebooks show the course's new values
     return seconds
@@ -270,7 +270,7 @@ def _store_in_book_cache(
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    from course.sphinx_extension import invalidate_stale_cache, package_fingerprint
+    from bookbuild.sphinx_extension import invalidate_stale_cache, package_fingerprint
 
     cache_dir = root / "_build" / ".jupyter_cache"
     cache_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -280,7 +280,7 @@ def _store_in_book_cache(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m course.execute [--profile P] [CHAPTER ...]``."""
+    """Command line: ``python -m bookbuild.execute [--profile P] [CHAPTER ...]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chapters", nargs="*", help="chapter names or numbers (default: all)")
     parser.add_argument(

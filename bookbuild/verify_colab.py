@@ -2,14 +2,14 @@
 
 ::
 
-    python -m course.verify_colab                      # every chapter, COURSE_PROFILE (fast here)
-    python -m course.verify_colab --profile full 04 07 # chosen chapters, full profile
-    python -m course.verify_colab --constraints ../shared/colab/pip-freeze-cpu.txt  # refresh
+    python -m bookbuild.verify_colab                       # every chapter, COURSE_PROFILE
+    python -m bookbuild.verify_colab --profile full 04 07 # chosen chapters, full profile
+    python -m bookbuild.verify_colab --constraints ../shared/colab/pip-freeze-cpu.txt  # refresh
 
 The steps:
 
 1. The Colab notebooks (the teacher edition, exactly as published) are written
-   to ``_build/colab/book/`` (:func:`course.colab.build_notebooks`).
+   to ``_build/colab/book/`` (:func:`bookbuild.colab.build_notebooks`).
 2. A *Colab-like runtime* is made once in ``_build/colab-runtime/``: a virtual
    environment on Colab's Python (3.13) holding Colab's versions
    (``colab/constraints.txt``) of every package that Colab preinstalls and the
@@ -52,7 +52,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from course.colab import ROOT, build_notebooks
+from bookbuild.colab import ROOT, build_notebooks
 
 RUNTIME_DIR = ROOT / "_build" / "colab-runtime"
 EXECUTED_DIR = ROOT / "_build" / "colab-executed"
@@ -97,9 +97,10 @@ def write_constraints(freeze: Path, target: Path = CONSTRAINTS) -> Path:
     source = source_file.read_text(encoding="utf-8").strip() if source_file.is_file() else ""
     header = [
         "# Colab's package versions, as pip constraints for the Colab-like runtime of",
-        f"# `python -m course.verify_colab`. Made from googlecolab/backend-info's {freeze.name}",
+        "# `python -m bookbuild.verify_colab`. Made from googlecolab/backend-info's",
+        f"# {freeze.name}",
         f"# (commit and date: {source or 'not given'}) on {dt.date.today().isoformat()}.",
-        f"# Refresh: python -m course.verify_colab --constraints {freeze.name} (Colab's list).",
+        f"# Refresh: python -m bookbuild.verify_colab --constraints {freeze.name} (Colab's list).",
     ]
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
@@ -280,8 +281,8 @@ def book_notebook(source: Path, executed: Any, root: Path = ROOT) -> Any:
     Raises:
         ValueError: a code cell of the chapter has no counterpart in the notebook.
     """
-    from course.colab import SETUP_CELL_START
-    from course.execute import read_chapter
+    from bookbuild.colab import SETUP_CELL_START
+    from bookbuild.execute import read_chapter
 
     def key(code: str) -> str:
         code = code.strip()
@@ -324,7 +325,7 @@ def run(
     """
     import nbformat
 
-    from course.execute import _store_in_book_cache, resolve_chapters
+    from bookbuild.execute import _store_in_book_cache, resolve_chapters
     from course.timings import record_timing
 
     sources = resolve_chapters(chapters, root)
@@ -409,7 +410,7 @@ def run(
         and all(entry.get("passed") for entry in report["chapters"].values())
     )
     if profile == "full" and root == ROOT and "COURSE_RESULTS_DIR" not in os.environ:
-        from course.claims import publish_full_values
+        from course.results_page import publish_full_values
 
         publish_full_values()  # readers' notebooks show the course's new values
     (RUNTIME_DIR / "report.json").write_text(json.dumps(report, indent=1))
@@ -417,7 +418,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m course.verify_colab [--profile P] [CHAPTER ...]``."""
+    """Command line: ``python -m bookbuild.verify_colab [--profile P] [CHAPTER ...]``."""
     from course.profile import PROFILE_ENV, PROFILES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
