@@ -3,7 +3,7 @@
 Each exercise of a chapter (the gated ``exercise-start`` … ``solution-end``
 form) becomes an :class:`Exercise`: its checker id (from the ``check(...)``
 call of its solution), the variable its answer goes in (``answer_N``, N the
-exercise number of the id), its statement as plain Markdown, the
+exercise's position in the chapter), its statement as plain Markdown, the
 ``course.exercises`` imports that give its data, and its solution rewritten
 to put the answer in that variable (the teacher's key).
 
@@ -204,7 +204,7 @@ def read_assignment(name: str | Path, root: Path = ROOT) -> Assignment:
                 state = "solution"
             elif kind == "solution-end":
                 state = "after"
-                exercises.append(_exercise(statement, solution, source))
+                exercises.append(_exercise(len(exercises) + 1, statement, solution, source))
     if state in ("exercise", "solution"):
         raise ValueError(f"{source}: an exercise or its solution is not closed.")
     setup_cells = _needed_cells(chapter_cells, [exercise.solution for exercise in exercises])
@@ -220,7 +220,7 @@ def read_assignment(name: str | Path, root: Path = ROOT) -> Assignment:
     )
 
 
-def _exercise(statement: list[str], solution: list[str], source: Path) -> Exercise:
+def _exercise(number: int, statement: list[str], solution: list[str], source: Path) -> Exercise:
     code = "\n\n".join(solution)
     calls = [match for line in code.splitlines() if (match := _CHECK_CALL.search(line))]
     if not calls:
@@ -229,7 +229,6 @@ def _exercise(statement: list[str], solution: list[str], source: Path) -> Exerci
             'end it with check("slug.N", answer) so that it can be graded.'
         )
     exercise_id = calls[-1]["id"]
-    number = int(exercise_id.rpartition(".")[2])
     variable = f"answer_{number}"
     markdown = "\n".join(part.strip("\n") for part in statement).strip()
     markdown = re.sub(r"(?m)^:label:.*$", "", markdown).strip()
