@@ -214,6 +214,34 @@ def uncached(root: Path, cache: Path, config: dict[str, Any]) -> list[str]:
     return missing
 
 
+def _check_fingerprint(cache: Path, config: dict[str, Any]) -> None:
+    """Refuse a build that would make the course's extension empty the cache.
+
+    ``course.sphinx_extension`` empties the execution cache when the ``course``
+    package or the profile differ from those that filled it; the student
+    build must run in the normal build's profile.
+    """
+    marker = cache / "course-package.sha256"
+    extensions = config.get("sphinx", {}).get("extra_extensions", [])
+    if "course.sphinx_extension" not in extensions or not marker.is_file():
+        return
+    from course.sphinx_extension import package_fingerprint
+
+    filled = marker.read_text(encoding="utf-8").strip()
+    if filled == package_fingerprint():
+        return
+    profiles = [name for name in ("fast", "full") if package_fingerprint(profile=name) == filled]
+    hint = (
+        f"set COURSE_PROFILE={profiles[0]}, the profile of the normal build"
+        if profiles
+        else "the course package changed since the normal build: run the normal build again"
+    )
+    raise RuntimeError(
+        f"The execution cache {cache} was filled in another profile or with another "
+        f"version of course; building now would empty it and execute every chapter: {hint}."
+    )
+
+
 def build(
     root: Path = ROOT,
     output: Path | None = None,
@@ -236,6 +264,8 @@ def build(
         config["sphinx"].setdefault("config", {})["nb_execution_raise_on_error"] = False
     elif execute != "cache":
         raise ValueError(f"execute must be 'cache' or 'off', not {execute!r}.")
+    if execute == "cache":
+        _check_fingerprint(cache, config)
     missing = uncached(root, cache, config) if execute == "cache" else []
     if missing:
         raise RuntimeError(

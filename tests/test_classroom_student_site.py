@@ -157,3 +157,15 @@ def test_real_book_student_build_has_no_solution(tmp_path: Path) -> None:
     assert "One-hot by hand" in page and "TF-IDF bigrams in Keras" in page
     assert (html / "_sources" / "book" / "01_text_vectorization.md").is_file()
     assert find_leaks(tmp_path / "student", snippets) == []
+
+
+def test_refuses_a_cache_of_another_profile(tmp_path: Path, monkeypatch) -> None:
+    from course.sphinx_extension import package_fingerprint
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "course-package.sha256").write_text(package_fingerprint(profile="full") + "\n")
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    with pytest.raises(RuntimeError, match="set COURSE_PROFILE=full"):
+        build(ROOT, tmp_path / "out", cache=cache)
+    assert not (tmp_path / "out").exists()
