@@ -178,22 +178,32 @@ class Checkers:
             )
         return json.loads(line)
 
+    def alive(self) -> bool:
+        """Whether the process still runs (a submission may have killed it)."""
+        return self._process.poll() is None
+
     def check(
         self, exercise: str, answer: dict[str, Any], calls: dict[str, Any]
     ) -> dict[str, Any]:
         """One verdict (or a request for a call to the student's function)."""
         request = json.dumps({"exercise": exercise, "answer": answer, "calls": calls})
         with self._lock:
-            if self._process.stdin is None:
-                raise RuntimeError("The checkers' process has no input.")
-            self._process.stdin.write(request + "\n")
-            self._process.stdin.flush()
+            if self._process.stdin is None or not self.alive():
+                raise RuntimeError("The checkers' process stopped.")
+            try:
+                self._process.stdin.write(request + "\n")
+                self._process.stdin.flush()
+            except OSError as error:
+                raise RuntimeError(f"The checkers' process stopped ({error}).") from None
             return self._read()
 
     def close(self) -> None:
         """Stop the process."""
         if self._process.stdin:
-            self._process.stdin.close()
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass  # it had stopped
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -300,6 +310,7 @@ class Grader:
             self.close()
             raise ValueError(f"No checker for {', '.join(unknown)} in course.exercises.")
         self._counter = 0
+        self.restarts = 0  # times a submission killed the checkers' process
         self._counter_lock = threading.Lock()
 
     def close(self) -> None:
@@ -346,6 +357,24 @@ class Grader:
             graded = Graded(student, self._rows(student, "stopped", f"grading failed: {error}"))
         graded.seconds = time.monotonic() - started
         return graded
+
+    def _ask(self, exercise: str, answer: dict[str, Any], calls: dict[str, Any]) -> dict[str, Any]:
+        """The checkers' reply; if a submission killed their process, restart it and ask again."""
+        try:
+            return self.checkers.check(exercise, answer, calls)
+        except RuntimeError:
+            self._checkers_running()
+            return self.checkers.check(exercise, answer, calls)
+
+    def _checkers_running(self) -> None:
+        """Restart the checkers' process if a submission killed it (from the restored snapshot)."""
+        with self._counter_lock:
+            if self.checkers.alive():
+                return
+            self._restore(self.snapshot / "course", self.snapshot_hashes)
+            self.checkers.close()
+            self.checkers = Checkers(self.snapshot)
+            self.restarts += 1
 
     def _grade(self, path: Path, student: str) -> Graded:
         try:
@@ -471,7 +500,7 @@ class Grader:
             )
         calls: dict[str, Any] = {}
         for _ in range(100):
-            reply = self.checkers.check(exercise.id, entry["value"], calls)
+            reply = self._ask(exercise.id, entry["value"], calls)
             if "need" not in reply:
                 break
             calls[reply["need"]] = self._call(kernel, folder, exercise.variable, reply["need"])
@@ -654,6 +683,7 @@ def grade_folder(
     with Grader(assignment, limits=limits, root=root) as grader:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             graded = list(pool.map(lambda item: grader.grade(item[1], item[0]), found))
+        restarts = grader.restarts
     seconds = time.monotonic() - started
     write_gradebook(graded, output)
     feedback = output / "feedback"
@@ -668,6 +698,7 @@ def grade_folder(
         "submissions": len(graded),
         "jobs": jobs,
         "seconds": round(seconds, 1),
+        "checker_restarts": restarts,
         "verdicts": {v: sum(r.verdict == v for g in graded for r in g.rows) for v in VERDICTS},
     }
     (output / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+MAX_OUTPUT = 100_000  # characters of a cell's printed output kept (the rest is dropped)
 LAUNCHER = """\
 import resource
 import sys
@@ -146,13 +147,17 @@ class Kernel:
         if self._client is not None:
             self._client.stop_channels()
         if self._manager is not None:
+            provisioner = getattr(self._manager, "provisioner", None)
+            process = getattr(provisioner, "process", None)
             try:
-                pid = self._manager.provisioner.process.pid if self._manager.provisioner else None
                 self._manager.shutdown_kernel(now=True)
-                if pid is not None:
-                    os.killpg(pid, signal.SIGKILL)
             except (OSError, RuntimeError, AttributeError):
                 pass  # already gone
+            if process is not None:  # the kernel leads its own process group: end all of it
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
         if getattr(self, "_log", None) is not None:
             self._log.close()
         self.dead = True
@@ -194,8 +199,8 @@ class Kernel:
             if message["parent_header"].get("msg_id") != message_id:
                 continue
             kind, content = message["msg_type"], message["content"]
-            if kind == "stream":
-                run.output.append(content.get("text", ""))
+            if kind == "stream" and sum(map(len, run.output)) < MAX_OUTPUT:
+                run.output.append(content.get("text", "")[:MAX_OUTPUT])
             elif kind == "error":
                 run.status = "error"
                 run.error = f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"

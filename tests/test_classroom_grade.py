@@ -99,6 +99,17 @@ EDIT_PACKAGE = (
     "path.write_text(path.read_text() + '\\nCHECKERS.clear()  # every answer passes now\\n')"
 )
 
+KILL_CHECKERS = (
+    "import os, signal\n"
+    "for pid in filter(str.isdigit, os.listdir('/proc')):\n"
+    "    try:\n"
+    "        command = open(f'/proc/{pid}/cmdline', 'rb').read()\n"
+    "    except OSError:\n"
+    "        continue\n"
+    "    if b'classroom.checker_server' in command:\n"
+    "        os.kill(int(pid), signal.SIGKILL)"
+)
+
 # student → code cells (None: the file is written as is, see RAW)
 CLASS: dict[str, list[str] | None] = {
     "all_right": [SETUP, RIGHT_1, RIGHT_2, RIGHT_3],
@@ -129,6 +140,7 @@ CLASS: dict[str, list[str] | None] = {
     ],
     "package_edited": [SETUP, RIGHT_1, RIGHT_2, RIGHT_3, EDIT_PACKAGE],
     "cells_deleted": [SETUP, RIGHT_1],
+    "kills_checkers": [SETUP, KILL_CHECKERS, "answer_1 = 0", RIGHT_2, RIGHT_3],
     "renamed": [SETUP, RIGHT_1.replace("answer_1", "my_answer"), RIGHT_2, RIGHT_3],
     "function_raises": [SETUP, RIGHT_1, RIGHT_2, "def answer_3(n, w):\n    raise ValueError(n)"],
     "function_loops": [
@@ -157,6 +169,7 @@ EXPECTED: dict[str, tuple[str, str, str]] = {
     "check_redefined": ("wrong", "wrong", "wrong"),
     "package_edited": ("tampered", "tampered", "tampered"),
     "cells_deleted": ("correct", "missing", "missing"),
+    "kills_checkers": ("wrong", "correct", "correct"),
     "renamed": ("missing", "correct", "correct"),
     "function_raises": ("correct", "correct", "wrong"),
     "function_loops": ("correct", "correct", "wrong"),
@@ -299,6 +312,7 @@ def test_feedback_files_and_plot(graded: Path) -> None:
     assert totals["all_right"] == "3" and totals["partly_right"] == "2"
     summary = json.loads((graded / "summary.json").read_text())
     assert summary["submissions"] == len(EXPECTED)
+    assert summary["checker_restarts"] >= 1  # kills_checkers did kill them; the class went on
 
 
 def test_read_cells_and_redefinition(tmp_path: Path) -> None:
@@ -309,3 +323,23 @@ def test_read_cells_and_redefinition(tmp_path: Path) -> None:
     assert redefines_check(["from course.exercises import check", "check = print"]) == [2]
     assert redefines_check(["from mymodule import check as check"]) == [1]
     assert redefines_check(["check('a.1', 1)"]) == []
+
+
+def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from classroom.grade import main
+
+    source = tmp_path / "test_assignment.md"
+    source.write_text(ASSIGNMENT, encoding="utf-8")
+    folder = tmp_path / "in"
+    (folder / "ann").mkdir(parents=True)
+    (folder / "ann" / "work.ipynb").write_text(_notebook(CLASS["all_right"]), encoding="utf-8")
+    (folder / "bob.ipynb").write_text("{", encoding="utf-8")
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "bob-checkpoint.ipynb").write_text("{}", encoding="utf-8")
+    main([str(folder), "--chapter", str(source), "--output", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert "ann/work: 3 / 3" in out and "bob: 0 / 3" in out
+    assert "Graded 2 submission(s) in" in out
+    assert (tmp_path / "out" / "feedback" / "ann_work.md").is_file()
+    with pytest.raises(ValueError, match="No .ipynb file under"):
+        main([str(tmp_path / "out" / "feedback"), "--chapter", "01"])
