@@ -67,9 +67,38 @@ VERDICTS = ("correct", "wrong", "missing", "ungradable", "stopped", "unreadable"
 EXPORT_NAME = "answers.json"
 _BOOT = (
     "import runpy, sys\n"
-    "sys.path.insert(0, sys.argv[1])\n"
+    "sys.path[:0] = sys.argv[1:]\n"
     "runpy.run_module('classroom.checker_server', run_name='__main__')\n"
 )
+STARTUP_NAMES = ("sitecustomize.py", "usercustomize.py")
+
+
+def site_directories() -> list[str]:
+    """The interpreter's site-packages folders (the checkers' process gets them without ``site``).
+
+    Example:
+        >>> any("site-packages" in folder for folder in site_directories())
+        True
+    """
+    import site
+
+    folders = [*site.getsitepackages(), site.getusersitepackages()]
+    return [folder for folder in dict.fromkeys(folders) if Path(folder).is_dir()]
+
+
+def startup_files(folders: list[str]) -> dict[str, bytes]:
+    """Path → bytes of every file Python runs at start-up in ``folders`` (``*.pth``, customize).
+
+    Example:
+        >>> isinstance(startup_files(site_directories()), dict)
+        True
+    """
+    found = {}
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*")):
+            if path.is_file() and (path.suffix == ".pth" or path.name in STARTUP_NAMES):
+                found[str(path)] = path.read_bytes()
+    return found
 
 
 @dataclass(frozen=True)
@@ -143,14 +172,16 @@ def _ignore_caches(directory: str, names: list[str]) -> list[str]:
 class Checkers:
     """The checkers' process (:mod:`classroom.checker_server`), started from a snapshot."""
 
-    def __init__(self, snapshot: Path) -> None:
+    def __init__(self, snapshot: Path, site_folders: list[str]) -> None:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
         env.update(
             {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"}
         )
         self._log = (snapshot.parent / "checkers.log").open("wb")
+        # -I: no PYTHONPATH, user site or current folder; -S: no site module, so no .pth
+        # file (which a submission could have written) runs; the site folders come explicitly.
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _BOOT, str(snapshot)],
+            [sys.executable, "-I", "-S", "-c", _BOOT, str(snapshot), *site_folders],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -287,7 +318,12 @@ class Grader:
     """Grades submissions of one assignment; one instance per class."""
 
     def __init__(
-        self, assignment: Assignment, *, limits: Limits | None = None, root: Path = ROOT
+        self,
+        assignment: Assignment,
+        *,
+        limits: Limits | None = None,
+        root: Path = ROOT,
+        site_folders: list[str] | None = None,
     ) -> None:
         self.assignment = assignment
         self.limits = limits or Limits()
@@ -304,13 +340,17 @@ class Grader:
         self.values_source = (self.snapshot / "classroom" / "values.py").read_text(
             encoding="utf-8"
         )
-        self.checkers = Checkers(self.snapshot)
+        self.site_folders = site_directories() if site_folders is None else site_folders
+        self.startup = startup_files(self.site_folders)
+        self.checkers = Checkers(self.snapshot, self.site_folders)
         unknown = [e.id for e in assignment.exercises if e.id not in self.checkers.exercises]
         if unknown:
             self.close()
             raise ValueError(f"No checker for {', '.join(unknown)} in course.exercises.")
         self._counter = 0
         self.restarts = 0  # times a submission killed the checkers' process
+        self.incidents: list[dict[str, Any]] = []  # shared files changed while several ran
+        self._in_flight: set[str] = set()
         self._counter_lock = threading.Lock()
 
     def close(self) -> None:
@@ -330,14 +370,23 @@ class Grader:
             for exercise in self.assignment.exercises
         ]
 
-    def _kernel_env(self, site: Path) -> dict[str, str]:
+    def _kernel_env(self, site: Path, home: Path) -> dict[str, str]:
+        """The kernel's environment: its own home, so that nothing it writes there (IPython
+        start-up files, user site-packages) reaches another submission's kernel."""
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("PYTHON", "JPY_", "JUPYTER"))
+            if not key.startswith(("PYTHON", "JPY_", "JUPYTER", "IPYTHON"))
         }
+        data_home = os.environ.get("COURSE_DATA_HOME") or str(Path.home() / "course_data")
         env.update(
             {
+                "HOME": str(home),
+                "IPYTHONDIR": str(home / ".ipython"),
+                "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+                "MPLCONFIGDIR": str(home / ".matplotlib"),
+                "XDG_CACHE_HOME": str(home / ".cache"),
+                "COURSE_DATA_HOME": data_home,
                 "PYTHONPATH": str(site),
                 "COURSE_PROFILE": "fast",
                 "KERAS_BACKEND": "tensorflow",
@@ -351,10 +400,15 @@ class Grader:
     def grade(self, path: Path, student: str) -> Graded:
         """Grade one submission file; never raises for anything the submission does."""
         started = time.monotonic()
+        with self._counter_lock:
+            self._in_flight.add(student)
         try:
             graded = self._grade(path, student)
         except Exception as error:  # a grader failure on one file must not stop the class
             graded = Graded(student, self._rows(student, "stopped", f"grading failed: {error}"))
+        finally:
+            with self._counter_lock:
+                self._in_flight.discard(student)
         graded.seconds = time.monotonic() - started
         return graded
 
@@ -373,7 +427,8 @@ class Grader:
                 return
             self._restore(self.snapshot / "course", self.snapshot_hashes)
             self.checkers.close()
-            self.checkers = Checkers(self.snapshot)
+            self._restore_startup()
+            self.checkers = Checkers(self.snapshot, self.site_folders)
             self.restarts += 1
 
     def _grade(self, path: Path, student: str) -> Graded:
@@ -387,8 +442,9 @@ class Grader:
         with self._counter_lock:
             self._counter += 1
             folder = self.workspace / f"submission-{self._counter:03d}"
-        work, site = folder / "work", folder / "site"
+        work, site, home = folder / "work", folder / "site", folder / "home"
         work.mkdir(parents=True)
+        home.mkdir()
         shutil.copytree(self.snapshot / "course", site / "course", ignore=_ignore_caches)
         notes: list[str] = []
         redefined = redefines_check(cells)
@@ -403,7 +459,7 @@ class Grader:
         rows: list[Row] = []
         kernel = Kernel(
             work,
-            env=self._kernel_env(site),
+            env=self._kernel_env(site, home),
             memory_mb=limits.memory_mb,
             cpu_seconds=int(2 * limits.total_seconds) + 60,
         )
@@ -439,7 +495,7 @@ class Grader:
                 ]
         if answers is None:
             rows = self._rows(student, "stopped", stop_reason + "; no answer could be read.")
-        tampering = self._tampering(site)
+        tampering = self._tampering(site, student)
         if tampering:
             notes.append(f"Tampering: {tampering}.")
             rows = self._rows(student, "tampered", f"{tampering}; no answer is graded.")
@@ -510,26 +566,53 @@ class Grader:
             return row("correct", reply["message"], 1)
         return row("wrong", reply["message"])
 
-    def _tampering(self, site: Path) -> str:
-        """What the submission changed in ``course`` on disk ('' if nothing); repairs the repo."""
-        problems = []
-        changed = _changes(self.snapshot_hashes, _tree_hashes(site / "course"))
-        if changed:
-            problems.append("it changed files of the course package: " + ", ".join(changed[:5]))
-        repository = _changes(self.repository_hashes, _tree_hashes(self.root / "course"))
-        if repository:
-            problems.append(
-                "it changed the repository's course package (put back): "
-                + ", ".join(repository[:5])
-            )
-            self._restore(self.root / "course", self.repository_hashes)
-        snapshot = _changes(self.snapshot_hashes, _tree_hashes(self.snapshot / "course"))
-        if snapshot:
-            problems.append(
-                "it changed the grader's snapshot (put back): " + ", ".join(snapshot[:5])
-            )
-            self._restore(self.snapshot / "course", self.snapshot_hashes)
+    def _tampering(self, site: Path, student: str) -> str:
+        """What the submission changed on disk ('' if nothing); puts shared files back.
+
+        Its own copy of ``course`` can only have been changed by it. Shared files
+        (the repository's ``course``, the grader's snapshot, Python's start-up
+        files) could have been changed by any submission running at the same
+        time: the change counts against this one only if it ran alone, and is
+        otherwise recorded in :attr:`incidents` with every suspect.
+        """
+        own = _changes(self.snapshot_hashes, _tree_hashes(site / "course"))
+        problems = ["it changed files of the course package: " + ", ".join(own[:5])] if own else []
+        shared = []
+        with self._counter_lock:
+            repository = _changes(self.repository_hashes, _tree_hashes(self.root / "course"))
+            if repository:
+                shared.append("the repository's course package: " + ", ".join(repository[:5]))
+                self._restore(self.root / "course", self.repository_hashes)
+            snapshot = _changes(self.snapshot_hashes, _tree_hashes(self.snapshot / "course"))
+            if snapshot:
+                shared.append("the grader's snapshot of course: " + ", ".join(snapshot[:5]))
+                self._restore(self.snapshot / "course", self.snapshot_hashes)
+            startup = self._restore_startup()
+            if startup:
+                shared.append("Python's start-up files: " + ", ".join(startup[:5]))
+            suspects = sorted(self._in_flight)
+        if shared and suspects == [student]:
+            problems.append("it changed " + "; ".join(shared) + " (put back)")
+        elif shared:
+            self.incidents.append({"changed": shared, "suspects": suspects})
         return "; ".join(problems)
+
+    def _restore_startup(self) -> list[str]:
+        """Put the site folders' start-up files back as they were; return those that differed."""
+        changed = []
+        now = startup_files(self.site_folders)
+        for path, data in now.items():
+            if path not in self.startup:
+                Path(path).unlink(missing_ok=True)
+                changed.append(f"{path} (added)")
+            elif data != self.startup[path]:
+                Path(path).write_bytes(self.startup[path])
+                changed.append(f"{path} (changed)")
+        for path, data in self.startup.items():
+            if path not in now:
+                Path(path).write_bytes(data)
+                changed.append(f"{path} (deleted)")
+        return changed
 
     def _restore(self, folder: Path, hashes: dict[str, str]) -> None:
         """Put ``folder`` back as it was, from the bytes read before any submission ran."""
@@ -669,6 +752,7 @@ def grade_folder(
     jobs: int = 2,
     limits: Limits | None = None,
     root: Path = ROOT,
+    site_folders: list[str] | None = None,
 ) -> list[Graded]:
     """Grade every submission under ``folder``; write the gradebook, feedback and plot.
 
@@ -680,10 +764,10 @@ def grade_folder(
     if not found:
         raise ValueError(f"No .ipynb file under {folder}: put one notebook per student there.")
     started = time.monotonic()
-    with Grader(assignment, limits=limits, root=root) as grader:
+    with Grader(assignment, limits=limits, root=root, site_folders=site_folders) as grader:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             graded = list(pool.map(lambda item: grader.grade(item[1], item[0]), found))
-        restarts = grader.restarts
+        restarts, incidents = grader.restarts, grader.incidents
     seconds = time.monotonic() - started
     write_gradebook(graded, output)
     feedback = output / "feedback"
@@ -699,6 +783,7 @@ def grade_folder(
         "jobs": jobs,
         "seconds": round(seconds, 1),
         "checker_restarts": restarts,
+        "incidents": incidents,
         "verdicts": {v: sum(r.verdict == v for g in graded for r in g.rows) for v in VERDICTS},
     }
     (output / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -733,6 +818,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{result.student}: {total:g} / {len(result.rows)}  ({result.seconds:.1f} s)")
     print(f"Graded {len(graded)} submission(s) in {seconds:.1f} s with {arguments.jobs} job(s).")
     print(f"Gradebook: {output / 'gradebook.csv'}; feedback: {output / 'feedback'}/")
+    summary = json.loads((output / "summary.json").read_text(encoding="utf-8"))
+    for incident in summary["incidents"]:
+        print(
+            f"WARNING: one of {', '.join(incident['suspects'])} changed "
+            f"{'; '.join(incident['changed'])} (put back). Grade them again with --jobs 1 "
+            "to find which: it then scores zero, verdict tampered."
+        )
 
 
 if __name__ == "__main__":

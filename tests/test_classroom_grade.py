@@ -343,3 +343,41 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert (tmp_path / "out" / "feedback" / "ann_work.md").is_file()
     with pytest.raises(ValueError, match="No .ipynb file under"):
         main([str(tmp_path / "out" / "feedback"), "--chapter", "01"])
+
+
+def test_shared_start_up_files(tmp_path: Path) -> None:
+    """A .pth file planted where Python looks at start-up: put back, and blamed when provable."""
+    from classroom.grade import site_directories
+
+    source = tmp_path / "test_assignment.md"
+    source.write_text(ASSIGNMENT, encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kept.pth").write_text("# a file that was there\n", encoding="utf-8")
+    plant = (
+        f"import pathlib\nsite = pathlib.Path({str(site)!r})\n"
+        "(site / 'evil.pth').write_text('import os\\n')\n"
+        "(site / 'kept.pth').write_text('import sys\\n')"
+    )
+    folders = [*site_directories(), str(site)]
+    limits = Limits(memory_mb=1024, cell_seconds=10, total_seconds=60, call_seconds=3)
+    results = {}
+    for jobs, slow in ((1, ""), (2, "import time\ntime.sleep(6)\n")):
+        folder = tmp_path / f"jobs{jobs}"
+        folder.mkdir()
+        (folder / "a_plants.ipynb").write_text(_notebook([SETUP, plant, RIGHT_1]))
+        (folder / "b_other.ipynb").write_text(_notebook([SETUP, slow + RIGHT_1]))
+        output = tmp_path / f"out{jobs}"
+        grade_folder(folder, source, output, jobs=jobs, limits=limits, site_folders=folders)
+        assert sorted(path.name for path in site.iterdir()) == ["kept.pth"]
+        assert (site / "kept.pth").read_text() == "# a file that was there\n"
+        rows = {(r["student"], r["exercise"]): r for r in _gradebook(output)}
+        results[jobs] = (rows, json.loads((output / "summary.json").read_text()))
+    rows, summary = results[1]  # alone: the change is proven to be its own
+    assert rows["a_plants", "time-series.2"]["verdict"] == "tampered"
+    assert "start-up files" in rows["a_plants", "time-series.2"]["reason"]
+    assert rows["b_other", "time-series.2"]["verdict"] == "correct"
+    assert summary["incidents"] == []
+    rows, summary = results[2]  # two at once: recorded with both suspects, for a regrade
+    assert rows["a_plants", "time-series.2"]["verdict"] == "correct"
+    assert [incident["suspects"] for incident in summary["incidents"]] == [["a_plants", "b_other"]]
