@@ -33,7 +33,9 @@ a folder with Docker. The checks are the course's checkers, so Otter's
 feedback quotes them. Otter runs the tests in the student's own process (its
 model, not ours: see :mod:`classroom.grade` for grading apart from the
 student's code). ``--colab`` sets ``runs_on: colab`` for notebooks that
-students run on Colab.
+students run on Colab (Otter then needs the tests as files: publish
+``dist/student/tests/`` and give its address with ``--tests-url``, Otter's
+``tests.url_prefix``, so that ``grader.check`` downloads them).
 
 Example:
     >>> print(otter_test_file(read_assignment("05").exercises[1]).splitlines()[-1])
@@ -94,7 +96,7 @@ def _solution_cell(exercise: Exercise) -> str:
     return "\n".join(parts)
 
 
-def _config(assignment: Assignment, *, colab: bool) -> str:
+def _config(assignment: Assignment, *, colab: bool, tests_url: str | None = None) -> str:
     lines = [
         "# ASSIGNMENT CONFIG",
         f"name: {assignment.slug}",
@@ -108,6 +110,7 @@ def _config(assignment: Assignment, *, colab: bool) -> str:
         "tests:",
         "  files: true",
         "  ok_format: false",
+        *([f"  url_prefix: {tests_url}"] if tests_url else []),
         "generate: true",
     ]
     if colab:
@@ -115,7 +118,9 @@ def _config(assignment: Assignment, *, colab: bool) -> str:
     return "\n".join(lines)
 
 
-def master_notebook(assignment: Assignment, *, colab: bool = False) -> Any:
+def master_notebook(
+    assignment: Assignment, *, colab: bool = False, tests_url: str | None = None
+) -> Any:
     """The chapter's exercises as an Otter Assign master notebook (``nbformat``).
 
     Example:
@@ -129,7 +134,7 @@ def master_notebook(assignment: Assignment, *, colab: bool = False) -> Any:
     from classroom.assign import INSTRUCTIONS, SETUP_CELL
 
     cells = [
-        v4.new_raw_cell(_config(assignment, colab=colab)),
+        v4.new_raw_cell(_config(assignment, colab=colab, tests_url=tests_url)),
         v4.new_markdown_cell(f"# Assignment: {assignment.title}\n\n{INSTRUCTIONS}"),
     ]
     if assignment.colab_setup:
@@ -178,7 +183,13 @@ def requirements(root: Path = ROOT) -> str:
     return f"tensorflow-cpu\n{PACKAGE_NAME} @ git+{url}@{branch}\n"
 
 
-def export(chapter: str | Path, output: Path | None = None, *, colab: bool = False) -> list[Path]:
+def export(
+    chapter: str | Path,
+    output: Path | None = None,
+    *,
+    colab: bool = False,
+    tests_url: str | None = None,
+) -> list[Path]:
     """Write the master notebook, the test files and requirements; return their paths.
 
     Example:
@@ -190,7 +201,7 @@ def export(chapter: str | Path, output: Path | None = None, *, colab: bool = Fal
     output = output or ROOT / "_build" / "otter" / assignment.source.stem
     (output / "tests").mkdir(parents=True, exist_ok=True)
     master = output / f"{assignment.source.stem}.ipynb"
-    nbformat.write(master_notebook(assignment, colab=colab), master)
+    nbformat.write(master_notebook(assignment, colab=colab, tests_url=tests_url), master)
     written = [master]
     for exercise in assignment.exercises:
         path = output / "tests" / f"{question_name(exercise)}.py"
@@ -208,8 +219,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("chapter", help="number (1), slug (text-vectorization) or MyST path")
     parser.add_argument("--output", type=Path, default=None, help="folder to write into")
     parser.add_argument("--colab", action="store_true", help="runs_on: colab")
+    parser.add_argument(
+        "--tests-url",
+        default=None,
+        help="where students' notebooks download the test files from (Otter's tests.url_prefix)",
+    )
     arguments = parser.parse_args(argv)
-    paths = export(arguments.chapter, arguments.output, colab=arguments.colab)
+    paths = export(
+        arguments.chapter, arguments.output, colab=arguments.colab, tests_url=arguments.tests_url
+    )
     for path in paths:
         print(path)
     print(f"Next: otter assign {paths[0]} dist/")

@@ -26,9 +26,10 @@ def test_test_files_call_the_course_checker() -> None:
 
 def test_master_notebook_has_one_question_per_exercise() -> None:
     assignment = read_assignment("01")
-    notebook = master_notebook(assignment, colab=True)
+    notebook = master_notebook(assignment, colab=True, tests_url="https://example.org/t/")
     raw = [cell.source for cell in notebook.cells if cell.cell_type == "raw"]
     assert "runs_on: colab" in raw[0] and "ok_format: false" in raw[0]
+    assert "  url_prefix: https://example.org/t/" in raw[0]
     assert [s for s in raw if s.startswith("# BEGIN QUESTION")] == [
         f"# BEGIN QUESTION\nname: q{n}\npoints: 1" for n in (1, 2, 3)
     ]
