@@ -512,9 +512,10 @@ class Grader:
         if run.failed or not target.exists():
             return None
         try:
-            return json.loads(target.read_text(encoding="utf-8"))
+            answers = json.loads(target.read_text(encoding="utf-8"))
         except json.JSONDecodeError:
             return None
+        return answers if isinstance(answers, dict) else None
 
     def _call(self, kernel: Kernel, folder: Path, variable: str, key: str) -> dict[str, Any]:
         target = folder / "call.json"
@@ -537,7 +538,8 @@ class Grader:
     def _check(
         self, kernel: Kernel, folder: Path, student: str, exercise: Any, answers: dict[str, Any]
     ) -> Row:
-        entry = answers.get(exercise.variable, {"missing": True})
+        entry = answers.get(exercise.variable)
+        entry = entry if isinstance(entry, dict) else {"missing": True}
 
         def row(verdict: str, reason: str, points: float = 0) -> Row:
             return Row(student, exercise.id, exercise.variable, points, 1, verdict, reason)
@@ -555,10 +557,17 @@ class Grader:
                 "(a deleted cell, a renamed variable, or a cell that failed before it?).",
             )
         calls: dict[str, Any] = {}
+        started = time.monotonic()
         for _ in range(100):
             reply = self._ask(exercise.id, entry["value"], calls)
             if "need" not in reply:
                 break
+            if time.monotonic() - started > self.limits.cell_seconds:
+                return row(
+                    "wrong",
+                    f"the function took more than {self.limits.cell_seconds:g} s over the "
+                    "checker's calls.",
+                )
             calls[reply["need"]] = self._call(kernel, folder, exercise.variable, reply["need"])
         else:
             return row("wrong", "the checker needed more than 100 calls of the function.")

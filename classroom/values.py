@@ -26,6 +26,7 @@ import json
 from typing import Any
 
 MAX_BYTES = 50_000_000
+MAX_ITEMS = 100_000  # items of a list, tuple, set or dict: exercise answers are small
 _KERAS_MODULE_PREFIXES = ("keras", "builtins")
 
 
@@ -54,6 +55,10 @@ def encode(value: Any, _depth: int = 0) -> dict[str, Any]:
     Example:
         >>> encode(3)
         {'t': 'int', 'v': '3'}
+        >>> encode(list(range(MAX_ITEMS + 1)))
+        Traceback (most recent call last):
+        ...
+        classroom.values.Ungradable: a list of 100,001 items is too large to grade
     """
     if _depth > 20:
         raise Ungradable("the answer is nested more than 20 levels deep")
@@ -61,6 +66,8 @@ def encode(value: Any, _depth: int = 0) -> dict[str, Any]:
 
     if isinstance(value, (np.ndarray, np.generic)):  # first: np.float64 is also a float
         if value.dtype == object:
+            if np.size(value) > MAX_ITEMS:
+                raise Ungradable(f"an array of {np.size(value):,} objects is too large to grade")
             return {
                 "t": "objarray",
                 "shape": list(np.shape(value)),
@@ -68,6 +75,8 @@ def encode(value: Any, _depth: int = 0) -> dict[str, Any]:
             }
         kind = "ndarray" if isinstance(value, np.ndarray) else "npscalar"
         return {"t": kind, "v": _npy(value)}
+    if isinstance(value, str) and len(value) > MAX_BYTES:
+        raise Ungradable(f"a text of {len(value):,} characters is too large to grade")
     if value is None or isinstance(value, (bool, str)):
         return {"t": "json", "v": str(value) if isinstance(value, str) else value}
     if isinstance(value, int):
@@ -76,6 +85,8 @@ def encode(value: Any, _depth: int = 0) -> dict[str, Any]:
         return {"t": "float", "v": repr(float(value))}
     if isinstance(value, complex):
         return {"t": "complex", "v": [repr(value.real), repr(value.imag)]}
+    if isinstance(value, (list, tuple, set, frozenset, dict)) and len(value) > MAX_ITEMS:
+        raise Ungradable(f"a {type(value).__name__} of {len(value):,} items is too large to grade")
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
         return {"t": type(value).__name__, "v": [encode(item, _depth + 1) for item in items]}
