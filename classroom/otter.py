@@ -176,11 +176,11 @@ def requirements(root: Path = ROOT) -> str:
         >>> requirements().splitlines()[0]
         'tensorflow-cpu'
     """
-    from course.colab import PACKAGE_NAME, book_config
+    from classroom._book import colab
 
-    url = book_config(root)["repository"]["url"]
-    branch = book_config(root)["repository"].get("branch", "main")
-    return f"tensorflow-cpu\n{PACKAGE_NAME} @ git+{url}@{branch}\n"
+    module = colab()
+    url = module.book_config(root)["repository"]["url"]
+    return f"tensorflow-cpu\n{module.PACKAGE_NAME} @ git+{url}@main\n"
 
 
 def export(

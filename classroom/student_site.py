@@ -20,8 +20,9 @@ holds them, so they reach no output at all:
   their solution blocks and cells, and the teacher's Colab edition that the
   course's extension writes beside the site is deleted, as are Sphinx's
   private pickles (``.doctrees``, which keep each page's source text);
-* the Colab launch button opens the student Colab notebooks (``python -m
-  course.colab --student``, published to the ``colab-student`` branch).
+* the Colab launch button opens the student Colab notebooks (those the
+  normal build writes to ``_build/student``, published to the
+  ``colab-student`` branch).
 
 Example:
     >>> strip_solution_text("a\\n```{solution-start} x\\n```\\nno\\n```{solution-end}\\n```\\nb")
@@ -217,15 +218,18 @@ def uncached(root: Path, cache: Path, config: dict[str, Any]) -> list[str]:
 def _check_fingerprint(cache: Path, config: dict[str, Any]) -> None:
     """Refuse a build that would make the course's extension empty the cache.
 
-    ``course.sphinx_extension`` empties the execution cache when the ``course``
+    The book's Sphinx extension empties the execution cache when the ``course``
     package or the profile differ from those that filled it; the student
     build must run in the normal build's profile.
     """
+    from classroom._book import BOOK_EXTENSIONS, sphinx_extension
+
     marker = cache / "course-package.sha256"
-    extensions = config.get("sphinx", {}).get("extra_extensions", [])
-    if "course.sphinx_extension" not in extensions or not marker.is_file():
+    sphinx = config.get("sphinx", {})
+    extensions = [*sphinx.get("extra_extensions", []), *(sphinx.get("local_extensions") or {})]
+    if not set(extensions) & set(BOOK_EXTENSIONS) or not marker.is_file():
         return
-    from course.sphinx_extension import package_fingerprint
+    package_fingerprint = sphinx_extension().package_fingerprint
 
     filled = marker.read_text(encoding="utf-8").strip()
     if filled == package_fingerprint():
@@ -371,8 +375,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"Solutions remain in the student build: {leaks[:5]}")
     print(f"Student edition: {html_folder} (no solution found in {html_folder.parent}).")
     print(
-        f"Publish it as the students' site; push `python -m course.colab --student`'s output "
-        f"(_build/student) to the {STUDENT_BRANCH} branch for its Colab buttons."
+        "Publish it as the students' site, and the student Colab notebooks (_build/student, "
+        f"written by the normal build) on the {STUDENT_BRANCH} branch for its Colab buttons."
     )
 
 
