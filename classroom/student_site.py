@@ -174,7 +174,16 @@ def student_config(root: Path = ROOT, cache: Path | None = None) -> dict[str, An
     import yaml
 
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", [])
+    sphinx = config.setdefault("sphinx", {})
+    local = sphinx.get("local_extensions") or {}
+    # The second config file lives in the output folder: local extensions' paths
+    # (relative to the config file) are made absolute, relative to the book.
+    sphinx["local_extensions"] = {
+        name: str((root / path).resolve()) for name, path in local.items()
+    }
+    if not sphinx["local_extensions"]:
+        del sphinx["local_extensions"]
+    extensions = sphinx.setdefault("extra_extensions", [])
     if EXTENSION not in extensions:
         extensions.append(EXTENSION)
     execute = config.setdefault("execute", {})
