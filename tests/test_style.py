@@ -25,9 +25,9 @@ def ruff(*arguments: str) -> subprocess.CompletedProcess:
 
 
 def test_package_and_tests_pass_ruff():
-    checked = ruff("check", "course", "tests")
+    checked = ruff("check", "course", "bookbuild", "classroom", "colab", "tests")
     assert checked.returncode == 0, checked.stdout[-4000:]
-    formatted = ruff("format", "--check", "course", "tests")
+    formatted = ruff("format", "--check", "course", "bookbuild", "classroom", "colab", "tests")
     assert formatted.returncode == 0, formatted.stdout[-4000:]
 
 
