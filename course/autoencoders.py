@@ -3,7 +3,6 @@
 The chapter writes its autoencoders, its variational autoencoder and its
 ``train_step`` in its own cells. This module holds what it only *uses*:
 
-- :func:`add_noise`: seeded Gaussian pixel noise, clipped to ``[0, 1]``;
 - :func:`mse_per_image`: the mean squared error of each image;
 - :func:`vae_loss_terms`: a NumPy reference for the two terms of the VAE loss
   (binary cross-entropy summed over pixels, and the KL divergence to a
@@ -14,10 +13,8 @@ The chapter writes its autoencoders, its variational autoencoder and its
 
 Example:
     >>> import numpy as np
-    >>> clean = np.zeros((2, 4, 4))
-    >>> noisy = add_noise(clean, 0.5, seed=0)
-    >>> noisy.shape, bool(noisy.min() >= 0), bool(noisy.max() <= 1)
-    ((2, 4, 4), True, True)
+    >>> mse_per_image(np.zeros((2, 4, 4)), np.full((2, 4, 4), 0.5)).tolist()
+    [0.25, 0.25]
 """
 
 from __future__ import annotations
@@ -33,7 +30,6 @@ KERAS_EPSILON = 1e-7  # keras.config.epsilon(): Keras clips probabilities to [ε
 
 __all__ = [
     "KERAS_EPSILON",
-    "add_noise",
     "image_tiles",
     "mse_per_image",
     "plot_decoded_grid",
@@ -51,44 +47,6 @@ def _as_images(images: Any, name: str) -> np.ndarray:
             f"{name} must be a batch of images, shape (images, ...), got shape {array.shape}."
         )
     return array
-
-
-def add_noise(images: Any, std: float, *, seed: int) -> np.ndarray:
-    """Add Gaussian noise of standard deviation ``std`` to every pixel; clip to ``[0, 1]``.
-
-    The same ``seed`` gives the same noise, so a chapter's noisy test images
-    are the same in every run.
-
-    Args:
-        images: Pixel values in ``[0, 1]``, any shape.
-        std: The noise's standard deviation, in units of the pixel range (0.4 is
-            40 % of the range from black to white).
-        seed: Seeds NumPy's generator.
-
-    Returns:
-        A float32 array of the same shape.
-
-    Raises:
-        ValueError: ``std`` is negative or not finite, or the pixels are outside ``[0, 1]``.
-
-    Example:
-        >>> noisy = add_noise(np.full((1000, 10), 0.5), 0.1, seed=1)
-        >>> round(float(noisy.std()), 2), noisy.dtype
-        (0.1, dtype('float32'))
-        >>> bool((add_noise(np.ones((3, 3)), 0.4, seed=2) == add_noise(np.ones((3, 3)), 0.4,
-        ...                                                             seed=2)).all())
-        True
-    """
-    if not np.isfinite(std) or std < 0:
-        raise ValueError(f"The noise level std must be a finite number ≥ 0, got {std!r}.")
-    pixels = np.asarray(images, dtype=np.float64)
-    if pixels.size and (pixels.min() < 0 or pixels.max() > 1):
-        raise ValueError(
-            f"Pixel values must lie in [0, 1], got [{pixels.min():g}, {pixels.max():g}]: "
-            "divide 8-bit images by 255 first."
-        )
-    noise = np.random.default_rng(seed).normal(scale=std, size=pixels.shape)
-    return np.clip(pixels + noise, 0.0, 1.0).astype(np.float32)
 
 
 def mse_per_image(images: Any, reconstructions: Any) -> np.ndarray:

@@ -12,8 +12,7 @@ with the tested references here:
 - :func:`one_hot_bytes`: what the classic one-hot arrays of those windows weigh;
 - :func:`reweight` and :func:`sample_with_temperature`: the reference
   temperature sampler;
-- :func:`repeated_ngram_share`: how much of a generated text repeats itself;
-- :func:`sampling_callback`: a Keras callback that prints samples during training.
+- :func:`repeated_ngram_share`: how much of a generated text repeats itself.
 
 Example:
     >>> ids = np.array([0, 1, 0, 1, 0, 1])
@@ -24,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -38,7 +37,6 @@ __all__ = [
     "repeated_ngram_share",
     "reweight",
     "sample_with_temperature",
-    "sampling_callback",
     "window_dataset",
 ]
 
@@ -305,36 +303,3 @@ def repeated_ngram_share(text: Sequence[Any], n: int = 10) -> float:
         repeats += gram in seen
         seen.add(gram)
     return repeats / count
-
-
-def sampling_callback(
-    generate: Callable[[], str], *, every: int = 1, printer: Callable[[str], Any] = print
-) -> Any:
-    """A Keras callback that prints ``generate()`` at the end of every ``every``-th epoch.
-
-    ``generate`` takes no argument and returns the text to show (it can close over
-    the model, a seed text and a temperature).
-
-    Example:
-        >>> callback = sampling_callback(lambda: "the ", printer=lambda s: None)
-        >>> callback.on_epoch_end(0)
-    """
-    import keras
-
-    if every < 1:
-        raise ValueError(f"every must be ≥ 1, got {every}.")
-
-    class SamplingCallback(keras.callbacks.Callback):
-        """Prints a generated sample during training."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.samples: list[str] = []
-
-        def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-            if (epoch + 1) % every == 0:
-                sample = generate()
-                self.samples.append(sample)
-                printer(f"epoch {epoch + 1} sample: {sample!r}")
-
-    return SamplingCallback()

@@ -1,4 +1,4 @@
-"""course.autoencoders: seeded noise, per-image errors, the VAE loss reference, the figures."""
+"""course.autoencoders: per-image errors, the VAE loss reference, the figures."""
 
 import os
 
@@ -13,7 +13,6 @@ import pytest
 
 from course.autoencoders import (
     KERAS_EPSILON,
-    add_noise,
     image_tiles,
     mse_per_image,
     plot_decoded_grid,
@@ -21,48 +20,6 @@ from course.autoencoders import (
     plot_latent_space,
     vae_loss_terms,
 )
-
-# add_noise ---------------------------------------------------------------------
-
-
-def test_noise_is_seeded_clipped_and_float32():
-    images = np.random.default_rng(0).uniform(size=(50, 28, 28))
-    first = add_noise(images, 0.4, seed=3)
-    assert first.dtype == np.float32 and first.shape == images.shape
-    assert first.min() >= 0 and first.max() <= 1
-    np.testing.assert_array_equal(first, add_noise(images, 0.4, seed=3))
-    assert not np.array_equal(first, add_noise(images, 0.4, seed=4))
-
-
-def test_noise_has_the_requested_standard_deviation_away_from_the_clip():
-    grey = np.full((200, 100), 0.5)
-    noisy = add_noise(grey, 0.05, seed=0)  # 10 standard deviations from either end
-    assert noisy.std() == pytest.approx(0.05, rel=0.02)
-    assert noisy.mean() == pytest.approx(0.5, abs=1e-3)
-
-
-def test_clipping_makes_noise_on_black_pixels_one_sided():
-    noisy = add_noise(np.zeros((100, 100)), 0.4, seed=0)
-    assert (noisy == 0).mean() == pytest.approx(0.5, abs=0.02)  # half the draws are negative
-    # E[max(0, n)^2] = σ²/2 for n ~ N(0, σ²): the MSE the chapter's noisy input starts from
-    assert np.mean(noisy.astype(float) ** 2) == pytest.approx(0.08, rel=0.03)
-
-
-def test_zero_noise_returns_the_images():
-    images = np.linspace(0, 1, 12).reshape(3, 4)
-    np.testing.assert_allclose(add_noise(images, 0.0, seed=0), images, rtol=1e-6)
-
-
-@pytest.mark.parametrize("std", [-0.1, float("nan"), float("inf")])
-def test_noise_level_must_be_finite_and_not_negative(std):
-    with pytest.raises(ValueError, match="finite number ≥ 0"):
-        add_noise(np.zeros((2, 2)), std, seed=0)
-
-
-def test_noise_refuses_pixels_outside_the_unit_range():
-    with pytest.raises(ValueError, match="divide 8-bit images by 255 first"):
-        add_noise(np.full((2, 2), 255), 0.1, seed=0)
-
 
 # mse_per_image -----------------------------------------------------------------
 

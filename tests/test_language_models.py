@@ -19,7 +19,6 @@ from course.language_models import (
     repeated_ngram_share,
     reweight,
     sample_with_temperature,
-    sampling_callback,
     window_dataset,
 )
 
@@ -245,17 +244,3 @@ def test_repeated_ngram_share():
 def test_repeated_ngram_share_errors(text, n, message):
     with pytest.raises(ValueError, match=message):
         repeated_ngram_share(text, n=n)
-
-
-def test_sampling_callback_prints_every_other_epoch():
-    import keras
-
-    printed = []
-    callback = sampling_callback(lambda: "sample", every=2, printer=printed.append)
-    assert isinstance(callback, keras.callbacks.Callback)
-    for epoch in range(4):
-        callback.on_epoch_end(epoch)
-    assert printed == ["epoch 2 sample: 'sample'", "epoch 4 sample: 'sample'"]
-    assert callback.samples == ["sample", "sample"]
-    with pytest.raises(ValueError, match="every must be ≥ 1"):
-        sampling_callback(lambda: "", every=0)
