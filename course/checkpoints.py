@@ -15,25 +15,31 @@ outlives the runtime); otherwise ``<data home>/checkpoints`` (see
 :func:`course.data.data_home`). The profile is part of the folder, so a fast
 run never resumes a full run's state, nor the other way round.
 
-After every finished epoch the callback saves the model's weights, the
-optimizer's state (its step count, learning rate, moments and any weight
-average), the layers' random-number states (dropout masks repeat) and the
-epoch's logs. When ``fit`` is called again in a new process with the same
-model, it loads them, starts at the next epoch and, at the end, returns a
-history that holds every epoch, the ones before the kill included. A training
-that ends normally deletes its folder. Saving is atomic: the weights go to a
-new file and a small ``state.json`` that names them is renamed into place last,
-so a kill during a save leaves the previous epoch's state intact.
+Keras 3.15's ``BackupAndRestore`` saves ``model.save_weights`` (the layers'
+weights and the optimizer's variables: its step count, so a learning-rate
+schedule goes on where it was, its learning rate, so ``ReduceLROnPlateau``'s
+cuts stay, its moments and any weight average) and the epoch number at the end
+of every epoch, and on restart sets the epoch ``fit`` starts at. It keeps no
+random-number state (dropout masks), no other callback's state, and no history.
+:class:`Resumable` keeps all that Keras keeps and also the layers'
+random-number states, the epochs' logs (``fit`` returns a history of every
+epoch, the ones before the kill included) and the state of the
+``EarlyStopping`` and ``SwapEMAWeights`` callbacks named in
+``resumable(name, *keep)`` (best value, patience count and best weights;
+whether the average is swapped in). It saves an epoch when the next one
+begins, once every callback is done with it, and atomically: the arrays go to
+new files and a small ``state.json`` naming them is renamed into place last,
+so a kill during a save leaves the previous epoch's state intact. A training
+that ends (or stops early) deletes its folder.
 
-The ``EarlyStopping`` callbacks named in ``resumable(name, *keep)`` keep their
-state too (best value, patience count, best weights); Keras 3.15's own
-``BackupAndRestore`` keeps none of these extras. What does *not* carry over a
-kill: the state of other callbacks, and the position of a shuffled input
-pipeline (a resumed run shuffles its remaining epochs as a new run shuffles its
-first ones: a different but equally random order). A resumed run therefore
-reaches the same result bit for bit when the data order does not depend on the
-epoch count (and the run is deterministic), and otherwise a result from the same
-distribution, like a second run with the same seed.
+What does *not* carry over a kill: the state of other callbacks, and the
+position of an input pipeline that shuffles itself (a ``tf.data`` dataset's
+``shuffle``): a resumed run shuffles its remaining epochs as a new run shuffles
+its first ones, a different but equally random order. (``fit`` on NumPy arrays
+with ``shuffle=True`` repeats its orders exactly; the test checks it.) A resumed
+run therefore reaches the same result bit for bit when the run is deterministic
+and its data order does not depend on the process, and otherwise a result from
+the same distribution, like a second run with the same seed.
 
 To **start over**, delete the folder, call :func:`start_over`, or set
 ``COURSE_CHECKPOINTS_RESET=1`` (each :func:`resumable` then deletes its folder
@@ -68,6 +74,9 @@ DRIVE_HOME = DRIVE_FOLDER / "course_checkpoints"
 STATE_FILE = "state.json"
 _NAME = re.compile(r"^(ch\d\d)_([A-Za-z0-9_.-]+)$")
 _TRUE = {"1", "true", "yes", "on"}
+
+
+KEPT = (keras.callbacks.EarlyStopping, keras.callbacks.SwapEMAWeights)
 
 
 class CheckpointError(RuntimeError):
@@ -148,13 +157,12 @@ def start_over(chapter: str | None = None, *, profile: str | None = None) -> Pat
     return target
 
 
-def resumable(
-    name: str, *keep: keras.callbacks.EarlyStopping, profile: str | None = None
-) -> Resumable:
+def resumable(name: str, *keep: keras.callbacks.Callback, profile: str | None = None) -> Resumable:
     """The callback that makes one ``fit`` resumable; ``name`` is ``chNN_<run>``.
 
-    ``keep``: the ``EarlyStopping`` callbacks of the same ``fit``, whose state
-    (best value, patience count, best weights) is then kept over a kill too.
+    ``keep``: the ``EarlyStopping`` and ``SwapEMAWeights`` callbacks of the same
+    ``fit``, whose state (best value, patience count, best weights; whether the
+    weight average is swapped in) is then kept over a kill too.
     With ``COURSE_CHECKPOINTS_RESET=1`` the run's folder is deleted first.
 
     Example:
@@ -166,7 +174,7 @@ def resumable(
         >>> resumable("ch10_cifar_convnet", keras.callbacks.History())
         Traceback (most recent call last):
         ...
-        course.checkpoints.CheckpointError: resumable() keeps the state of EarlyStopping ...
+        course.checkpoints.CheckpointError: resumable() keeps the state of EarlyStopping and ...
         >>> del os.environ[CHECKPOINTS_ENV]
     """
     folder = run_folder(name, profile=profile)
@@ -176,31 +184,33 @@ def resumable(
 
 
 class Resumable(keras.callbacks.BackupAndRestore):
-    """``BackupAndRestore`` that also keeps random-number states, the history and
-    ``EarlyStopping`` states, and saves atomically.
+    """``BackupAndRestore`` that also keeps random-number states, the history and the
+    state of the ``EarlyStopping`` and ``SwapEMAWeights`` callbacks in ``keep``, and
+    saves atomically. Its place in ``callbacks`` does not matter.
 
-    Put it first in ``callbacks``: it saves the state an epoch ends with before
-    other callbacks (``SwapEMAWeights``) change it, and gives the ``EarlyStopping``
-    callbacks in ``keep`` their state back before they use it.
+    An epoch's state is saved when the next epoch begins, after every callback has
+    finished with the epoch (early stopping has counted it, the weight average
+    has been swapped out again); a training that stops early or ends deletes it.
     """
 
     def __init__(self, folder: str | Path, keep: tuple[Any, ...] | list[Any] = ()) -> None:
         super().__init__(backup_dir=str(folder))
         for callback in keep:
-            if not isinstance(callback, keras.callbacks.EarlyStopping):
+            if not isinstance(callback, KEPT):
                 raise CheckpointError(
-                    "resumable() keeps the state of EarlyStopping callbacks only, not of "
-                    f"{type(callback).__name__}: pass that one to fit's callbacks alone."
+                    "resumable() keeps the state of EarlyStopping and SwapEMAWeights "
+                    f"callbacks only, not of {type(callback).__name__}: pass that one to "
+                    "fit's callbacks alone."
                 )
         self.folder = Path(folder)
         self.keep = list(keep)
         self.resumed_from = 0  # the epoch (counted from 0) this fit started at
         self._logs: dict[str, list[float]] = {}
-        self._stoppers: list[dict[str, Any]] | None = None  # saved states not yet given back
+        self._kept: list[dict[str, Any]] | None = None  # saved states not yet given back
         self._epochs_run = 0
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        self._epochs_run, self._logs, self.resumed_from, self._stoppers = 0, {}, 0, None
+        self._epochs_run, self._logs, self.resumed_from, self._kept = 0, {}, 0, None
         state_file = self.folder / STATE_FILE
         if not state_file.is_file():
             return
@@ -216,79 +226,89 @@ class Resumable(keras.callbacks.BackupAndRestore):
             self.model.load_weights(self.folder / state["weights"])
             for variable, value in zip(_seed_states(self.model), state["seeds"], strict=True):
                 variable.assign(np.asarray(value, dtype=variable.dtype))
-            if len(state["stoppers"]) != len(self.keep):
-                raise ValueError(
-                    f"it kept {len(state['stoppers'])} EarlyStopping states, "
-                    f"this fit has {len(self.keep)}"
-                )
+            kinds = [type(callback).__name__ for callback in self.keep]
+            if [saved["kind"] for saved in state["kept"]] != kinds:
+                raise ValueError(f"it kept the state of {state['kept']}, this fit keeps {kinds}")
         except (ValueError, OSError, KeyError) as error:
             raise CheckpointError(
                 f"The checkpoint in {self.folder} does not fit this model ({error}). It was "
                 f"saved by other code: delete that folder (or set {RESET_ENV}=1) and run again."
             ) from error
+        for callback, saved in zip(self.keep, state["kept"], strict=True):
+            if saved.get("average_in_model"):  # saved while the average was swapped in
+                callback._swap_variables()
         self._logs = state["logs"]
-        self._stoppers = state["stoppers"]
+        self._kept = state["kept"]
         self.resumed_from = state["epoch"]
         self.model._initial_epoch = state["epoch"]
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._give_stoppers_back()  # after their on_train_begin has reset them
+        if self._kept is not None:
+            self._give_back()  # the first epoch after a resume: its state is on disk
+        elif epoch > 0:
+            self._save(epoch)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epochs_run += 1
         for key, value in (logs or {}).items():
             self._logs.setdefault(key, []).append(float(value))
-        self._save(epoch + 1)
 
     def _save(self, epochs_done: int) -> None:
         """Write this epoch's arrays under new names, then commit ``state.json`` naming them."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        weights = f"epoch-{epochs_done:04d}.weights.h5"
-        self.model.save_weights(self.folder / weights, overwrite=True)
-        stoppers = []
-        for index, stopper in enumerate(self.keep):
+        prefix = f"epoch-{epochs_done:04d}"
+        self.model.save_weights(self.folder / f"{prefix}.weights.h5", overwrite=True)
+        kept = []
+        for index, callback in enumerate(self.keep):
+            if isinstance(callback, keras.callbacks.SwapEMAWeights):
+                kept.append(
+                    dict(kind="SwapEMAWeights", average_in_model=callback._ema_weights_in_model)
+                )
+                continue
             best_file = None
-            if stopper.best_weights is not None:
-                best_file = f"epoch-{epochs_done:04d}-best-{index}.npz"
-                np.savez(self.folder / best_file, *stopper.best_weights)
-            stoppers.append(
+            if callback.best_weights is not None:
+                best_file = f"{prefix}-best-{index}.npz"
+                np.savez(self.folder / best_file, *callback.best_weights)
+            best = None if callback.best is None else float(callback.best)
+            kept.append(
                 dict(
-                    wait=stopper.wait,
-                    best=None if stopper.best is None else float(stopper.best),
-                    best_epoch=stopper.best_epoch,
-                    stopped_epoch=stopper.stopped_epoch,
+                    kind="EarlyStopping",
+                    wait=callback.wait,
+                    best=best,
+                    best_epoch=callback.best_epoch,
+                    stopped_epoch=callback.stopped_epoch,
                     best_weights=best_file,
                 )
             )
         state = {
             "epoch": epochs_done,
-            "weights": weights,
+            "weights": f"{prefix}.weights.h5",
             "seeds": [np.asarray(v).tolist() for v in _seed_states(self.model)],
-            "stoppers": stoppers,
+            "kept": kept,
             "logs": self._logs,
         }
         temporary = self.folder / f"{STATE_FILE}.{os.getpid()}.tmp"
         temporary.write_text(json.dumps(state))
         os.replace(temporary, self.folder / STATE_FILE)
         for old in self.folder.glob("epoch-*"):
-            if not old.name.startswith(f"epoch-{epochs_done:04d}"):
+            if not old.name.startswith(prefix):
                 old.unlink(missing_ok=True)
 
-    def _give_stoppers_back(self) -> None:
-        if self._stoppers is None:
-            return
-        for stopper, saved in zip(self.keep, self._stoppers, strict=True):
-            stopper.wait = saved["wait"]
-            stopper.best = saved["best"]
-            stopper.best_epoch = saved["best_epoch"]
-            stopper.stopped_epoch = saved["stopped_epoch"]
+    def _give_back(self) -> None:
+        """Give the kept ``EarlyStopping`` callbacks their saved state (after they reset it)."""
+        for callback, saved in zip(self.keep, self._kept or [], strict=True):
+            if saved["kind"] != "EarlyStopping":
+                continue
+            callback.wait = saved["wait"]
+            callback.best = saved["best"]
+            callback.best_epoch = saved["best_epoch"]
+            callback.stopped_epoch = saved["stopped_epoch"]
             if saved["best_weights"] is not None:
                 with np.load(self.folder / saved["best_weights"]) as arrays:
-                    stopper.best_weights = [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
-        self._stoppers = None
+                    callback.best_weights = [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
+        self._kept = None
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
-        self._give_stoppers_back()  # killed after its last epoch: they restore best weights
         history = getattr(self.model, "history", None)
         if self._epochs_run == 0 or not isinstance(history, keras.callbacks.History):
             history = keras.callbacks.History()  # nothing ran: the saved epochs are all there is

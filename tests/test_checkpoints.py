@@ -65,23 +65,27 @@ def train(use_callback):
         keras.layers.Dense(1),
     ])
     schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.8)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse")
+    optimizer = keras.optimizers.Adam(schedule, use_ema=True, ema_momentum=0.9)
+    model.compile(optimizer=optimizer, loss="mse")
     # Keeps the weights of the epoch with the *highest* loss, an early one: so a resumed
-    # run ends right only if this callback's state survived the kill.
+    # run ends right only if this callback's state survived the kill. The resuming
+    # callback comes first, before the weight average is swapped out at an epoch's start.
     stopper = keras.callbacks.EarlyStopping(
         "loss", mode="max", patience=epochs, restore_best_weights=True
     )
+    average = keras.callbacks.SwapEMAWeights(swap_on_epoch=True)
     last = LastWeights()
-    callbacks = [StopHere(), stopper, last]
-    resume = checkpoints.resumable("ch99_tiny", stopper) if use_callback else None
+    callbacks = [average, StopHere(), stopper, last]
+    resume = checkpoints.resumable("ch99_tiny", average, stopper) if use_callback else None
     if resume is not None:
         callbacks.insert(0, resume)
-    history = model.fit(x, y, epochs=epochs, batch_size=32, shuffle=False,
+    history = model.fit(x, y, epochs=epochs, batch_size=32, shuffle=True,
                         callbacks=callbacks, verbose=0)
     return dict(
         weights=[w.tolist() for w in model.get_weights()],
         last_epoch_weights=last.weights,
         best_epoch=stopper.best_epoch,
+        wait=stopper.wait,
         loss=history.history["loss"],
         epochs=history.epoch,
         resumed_from=None if resume is None else resume.resumed_from,
@@ -144,6 +148,7 @@ def test_a_training_killed_mid_epoch_resumes_and_ends_as_an_uninterrupted_one(tm
     assert (tmp_path / "marker").read_text() == f"{KILL_IN_EPOCH} 2"
     saved = json.loads((run / checkpoints.STATE_FILE).read_text())
     assert saved["epoch"] == KILL_IN_EPOCH  # the last finished epoch's state is on disk
+    assert [kept["kind"] for kept in saved["kept"]] == ["SwapEMAWeights", "EarlyStopping"]
     assert len(saved["logs"]["loss"]) == KILL_IN_EPOCH
 
     resumed = _finish(_train("resumed", tmp_path, home), tmp_path, "resumed")["resumable"]
@@ -160,6 +165,7 @@ def test_a_training_killed_mid_epoch_resumes_and_ends_as_an_uninterrupted_one(tm
         assert resumed["iterations"] == uninterrupted["iterations"] == EPOCHS * 10
         np.testing.assert_array_equal(resumed["loss"], uninterrupted["loss"])
         assert resumed["best_epoch"] == uninterrupted["best_epoch"] < KILL_IN_EPOCH
+        assert resumed["wait"] == uninterrupted["wait"]
         for weights in ("last_epoch_weights", "weights"):  # before and after restoring the best
             for mine, theirs in zip(resumed[weights], uninterrupted[weights], strict=True):
                 np.testing.assert_array_equal(np.array(mine), np.array(theirs))
@@ -193,8 +199,9 @@ def test_a_checkpoint_of_another_model_says_how_to_start_over(tmp_path):
     import keras
 
     class Crash(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            raise RuntimeError("interrupted after the first epoch's save")
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:  # the first epoch's state was saved as this one began
+                raise RuntimeError("interrupted")
 
     def model(width: int) -> keras.Model:
         built = keras.Sequential([keras.Input((3,)), keras.layers.Dense(width)])
