@@ -211,14 +211,15 @@ class Resumable(keras.callbacks.BackupAndRestore):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._epochs_run, self._logs, self.resumed_from, self._kept = 0, {}, 0, None
+        if not self.model.built:
+            raise CheckpointError(
+                f"{type(self.model).__name__} {self.model.name!r} is not built, so its "
+                "training cannot be saved or resumed: give it an Input layer or call it on a "
+                "batch before fit, or train it without resumable()."
+            )
         state_file = self.folder / STATE_FILE
         if not state_file.is_file():
             return
-        if not self.model.built:
-            raise CheckpointError(
-                f"The model is not built, so the checkpoint in {self.folder} cannot be "
-                "loaded into it: give it an Input layer or call it on a batch before fit."
-            )
         state = json.loads(state_file.read_text())
         try:
             if self.model.optimizer is not None and not self.model.optimizer.built:

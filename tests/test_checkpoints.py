@@ -216,3 +216,26 @@ def test_a_checkpoint_of_another_model_says_how_to_start_over(tmp_path):
     assert (tmp_path / checkpoints.STATE_FILE).is_file()
     with pytest.raises(checkpoints.CheckpointError, match="delete that folder"):
         model(2).fit(x, y, epochs=2, verbose=0, callbacks=[checkpoints.Resumable(tmp_path)])
+
+
+def test_a_model_that_fit_does_not_build_is_refused_before_training(tmp_path):
+    import keras
+
+    class StepOnly(keras.Model):  # like chapter 11's VAE: a train_step and no call
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def train_step(self, data):
+            return {"loss": keras.ops.mean(self.dense(data) ** 2)}
+
+    model = StepOnly()
+    model.compile(optimizer="sgd")
+    with pytest.raises(checkpoints.CheckpointError, match="is not built"):
+        model.fit(
+            np.zeros((4, 3), "float32"),
+            epochs=2,
+            verbose=0,
+            callbacks=[checkpoints.Resumable(tmp_path)],
+        )
+    assert not tmp_path.joinpath(checkpoints.STATE_FILE).exists()
