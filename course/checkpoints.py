@@ -252,7 +252,7 @@ class Resumable(keras.callbacks.BackupAndRestore):
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epochs_run += 1
         for key, value in (logs or {}).items():
-            self._logs.setdefault(key, []).append(float(value))
+            self._logs.setdefault(key, []).append(_plain(value))
 
     def _save(self, epochs_done: int) -> None:
         """Write this epoch's arrays under new names, then commit ``state.json`` naming them."""
@@ -327,3 +327,14 @@ def _seed_states(model: keras.Model) -> list[Any]:
         for generator in getattr(layer, "_seed_generators", []):
             states.append(generator.state)
     return states
+
+
+def _plain(value: Any) -> Any:
+    """A log value as JSON can hold it: a float, or nested lists for an array.
+
+    Example:
+        >>> _plain(np.float32(0.5)), _plain(np.array([1, 2]))
+        (0.5, [1, 2])
+    """
+    array = np.asarray(value)
+    return float(array) if array.ndim == 0 else array.tolist()
