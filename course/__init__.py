@@ -14,6 +14,7 @@ and states numbers only through :func:`course.claim`. The modules, by concern:
 - ``course.records``: the results records and the course's published full-profile values.
 - ``course.results_page``: the results page; publishing the full-profile values.
 - ``course.timings``: how long each chapter took, against its speed target.
+- ``course.checkpoints``: long trainings that resume after a kill (``resumable``).
 - ``course.text``, ``course.word2vec``, ``course.embeddings``: chapters 1–3.
 - ``course.rnn_reference``, ``course.sequences``: chapter 4.
 - ``course.timeseries``: chapter 5; ``course.conv1d_reference``: chapter 6;
