@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from course.claims import Band, all_declarations, declaration
-from course.records import PUBLISHED_FILE, latest_run_records, published_values
+from course.records import PUBLISHED_FILE, latest_run_records, published_values, read_records
 from course.timings import latest_timings
 
 
@@ -121,10 +121,37 @@ def _run_time(timing: dict[str, Any]) -> str:
     return f"chapter ran {timing['seconds']:.0f} s"
 
 
-def _full_cell(entry: dict[str, Any] | None, run_time: str | None) -> str:
+def full_spreads() -> dict[str, list[float]]:
+    """Every full-profile value recorded for each claim (stand-ins never), oldest first.
+
+    Example:
+        >>> isinstance(full_spreads(), dict)
+        True
+    """
+    values: dict[str, list[float]] = {}
+    for entry in read_records("full", latest_only=False):
+        if "name" in entry and not entry.get("standin"):
+            values.setdefault(entry["name"], []).append(entry["value"])
+    return values
+
+
+def _full_cell(
+    entry: dict[str, Any] | None, run_time: str | None, values: list[float] | None = None
+) -> str:
+    """A full-profile value, when and how it was measured, and the spread over runs.
+
+    Example:
+        >>> entry = {"value": 0.871, "fmt": ".3f", "name": "x", "profile": "full"}
+        >>> _full_cell(entry, None, [0.8705, 0.8696, 0.871])
+        '0.871 (measured , ? CPU cores; 3 runs: 0.870–0.871)'
+    """
     if entry is None:
         return "not yet measured"
-    return f"{_shown_value(entry)} (measured {_describe_run(entry, run_time)})"
+    spread = ""
+    if values and len(values) >= 2:
+        fmt = entry.get("fmt", ".3f")
+        spread = f"; {len(values)} runs: {min(values):{fmt}}–{max(values):{fmt}}"
+    return f"{_shown_value(entry)} (measured {_describe_run(entry, run_time)}{spread})"
 
 
 def results_markdown() -> str:
@@ -145,6 +172,7 @@ def results_markdown() -> str:
     full_run_times = {
         "ch" + chapter[:2]: _run_time(timing) for chapter, timing in latest_timings("full").items()
     }
+    spreads = full_spreads()
     declared = all_declarations()
     lines: list[str] = []
     for headline, title in ((True, "Headline results"), (False, "Checked facts")):
@@ -161,7 +189,11 @@ def results_markdown() -> str:
             ]
             for item in (item for item in chosen if item.chapter == chapter):
                 fast = _shown_value(latest["fast"].get(item.name)) or "not run"
-                full = _full_cell(latest["full"].get(item.name), full_run_times.get(chapter))
+                full = _full_cell(
+                    latest["full"].get(item.name),
+                    full_run_times.get(chapter),
+                    spreads.get(item.name),
+                )
                 what = f"{item.what}<br>`{item.name}`" if item.what else f"`{item.name}`"
                 band = item.full.format(item.fmt)
                 lines.append(f"| {what} | {fast} | {full} | {band} | {item.reference} |")
