@@ -176,11 +176,10 @@ def requirements(root: Path = ROOT) -> str:
         >>> requirements().splitlines()[0]
         'tensorflow-cpu'
     """
-    from classroom._book import colab
+    from bookbuild.colab import PACKAGE_NAME, book_config
 
-    module = colab()
-    url = module.book_config(root)["repository"]["url"]
-    return f"tensorflow-cpu\n{module.PACKAGE_NAME} @ git+{url}@main\n"
+    url = book_config(root)["repository"]["url"]
+    return f"tensorflow-cpu\n{PACKAGE_NAME} @ git+{url}@main\n"
 
 
 def export(

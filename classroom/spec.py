@@ -127,11 +127,10 @@ def _bound_and_free(code: str) -> tuple[set[str], set[str]]:
 
 def _statement_text(markdown: str, variable: str) -> str:
     """The exercise's statement as plain Markdown, its check call naming ``variable``."""
-    from classroom._book import colab
+    from bookbuild.colab import _Links, convert_directives, convert_roles
 
-    module = colab()
-    links = module._Links.for_book(ROOT)
-    pieces = module.convert_directives(module.convert_roles(markdown, links), links)
+    links = _Links.for_book(ROOT)
+    pieces = convert_directives(convert_roles(markdown, links), links)
     text = "\n\n".join(value for kind, value in pieces if kind == "markdown").strip()
     return re.sub(
         r"check\((?P<id>\"[^\"]+\"), [^)`]+\)", lambda m: f"check({m['id']}, {variable})", text

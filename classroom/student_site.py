@@ -231,15 +231,13 @@ def _check_fingerprint(cache: Path, config: dict[str, Any]) -> None:
     package or the profile differ from those that filled it; the student
     build must run in the normal build's profile.
     """
-    from classroom._book import BOOK_EXTENSIONS, sphinx_extension
+    from bookbuild.sphinx_extension import FINGERPRINT_FILE, package_fingerprint
 
-    marker = cache / "course-package.sha256"
+    marker = cache / FINGERPRINT_FILE
     sphinx = config.get("sphinx", {})
     extensions = [*sphinx.get("extra_extensions", []), *(sphinx.get("local_extensions") or {})]
-    if not set(extensions) & set(BOOK_EXTENSIONS) or not marker.is_file():
+    if "bookbuild.sphinx_extension" not in extensions or not marker.is_file():
         return
-    package_fingerprint = sphinx_extension().package_fingerprint
-
     filled = marker.read_text(encoding="utf-8").strip()
     if filled == package_fingerprint():
         return

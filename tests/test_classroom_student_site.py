@@ -160,9 +160,7 @@ def test_real_book_student_build_has_no_solution(tmp_path: Path) -> None:
 
 
 def test_refuses_a_cache_of_another_profile(tmp_path: Path, monkeypatch) -> None:
-    from classroom._book import sphinx_extension
-
-    package_fingerprint = sphinx_extension().package_fingerprint
+    from bookbuild.sphinx_extension import package_fingerprint
 
     cache = tmp_path / "cache"
     cache.mkdir()
