@@ -334,11 +334,8 @@ def run(
     python, state = make_runtime(root=root, tensorflow=tensorflow, existing=existing)
     RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"profile": profile, "runtime": state, "chapters": {}}
-    colab = {
-        name: version
-        for name, version in _installed(python).items()
-        if name in constrained_versions(root / "colab" / "constraints.txt")
-    }
+    pinned = constrained_versions(root / "colab" / "constraints.txt")
+    colab = {name: version for name, version in _installed(python).items() if name in pinned}
     source = _package_source(root, RUNTIME_DIR / "course-source")
     report["replaced_by_install"] = replaced_packages(_dry_run(python, source), colab)
 
